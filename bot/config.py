@@ -1,0 +1,87 @@
+"""Settings, read once from the environment (and `.env`, which the real environment overrides)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "pitwall.sqlite3"
+
+# A bot token is three base64url segments joined by dots. Checking the shape catches a pasted client
+# secret or a stray quote before Discord is asked, without ever echoing the value.
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it (never its value)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # repr=False: a Settings object may end up in a log line or a traceback; the token must not.
+    token: str | None = field(default=None, repr=False)
+    db_path: Path = DEFAULT_DB_PATH
+    data_dir: Path = DEFAULT_DATA_DIR
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+    def require_token(self) -> str:
+        """The token, or a SettingsError saying how to set it."""
+        if not self.token:
+            raise SettingsError(
+                "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env "
+                "(see .env.example and the README) or export it."
+            )
+        if not _TOKEN_SHAPE.match(self.token):
+            raise SettingsError(
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts): copy it again "
+                "from the Developer Portal, Bot page, 'Reset Token'."
+            )
+        return self.token
+
+
+def _optional(env: Mapping[str, str | None], name: str) -> str | None:
+    value = (env.get(name) or "").strip()
+    return value or None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Read settings: the real environment first, then `.env` for anything it does not set."""
+    env: dict[str, str | None] = {}
+    dotenv_path = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    if dotenv_path.is_file():
+        env.update(dotenv_values(dotenv_path))
+    env.update(os.environ if environ is None else environ)
+
+    guild_raw = _optional(env, "PITWALL_DEV_GUILD_ID")
+    if guild_raw is not None and not guild_raw.isdigit():
+        raise SettingsError("PITWALL_DEV_GUILD_ID must be a server ID (digits only), or empty.")
+    level = (_optional(env, "PITWALL_LOG_LEVEL") or "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise SettingsError(f"PITWALL_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
+    db_raw = _optional(env, "PITWALL_DB_PATH")
+    data_raw = _optional(env, "PITWALL_DATA_DIR")
+    return Settings(
+        token=_optional(env, "DISCORD_TOKEN"),
+        db_path=_resolve(db_raw) if db_raw else DEFAULT_DB_PATH,
+        data_dir=_resolve(data_raw) if data_raw else DEFAULT_DATA_DIR,
+        dev_guild_id=int(guild_raw) if guild_raw else None,
+        log_level=level,
+        api_base=_optional(env, "PITWALL_API_BASE"),
+        gateway_url=_optional(env, "PITWALL_GATEWAY_URL"),
+    )
+
+
+def _resolve(raw: str) -> Path:
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path

@@ -1,0 +1,98 @@
+"""Forgiving names: "Nations Cup", "nations-cup", "NC" and "coupe des nations" all mean one thing.
+
+Only exact matches (after normalising case, accents, punctuation and spacing) resolve. A near miss is
+never taken as an answer, because a wrong answer is worse than a question back: it gets suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+MAX_NAME_LENGTH = 100
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_INVISIBLE = ("Cc", "Cf", "Co", "Cs", "Cn")  # control, format (zero-width, bidi), private, surrogate, unassigned
+
+
+def normalise(text: str) -> str:
+    """Case-, accent-, punctuation- and spacing-insensitive form: "Coupe des Nátions!" -> "coupe des nations"."""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    without_marks = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NOT_WORD.sub(" ", without_marks).strip()
+
+
+def compact(text: str) -> str:
+    """Like `normalise`, without spaces, so "gt7", "GT 7" and "GT-7" meet."""
+    return normalise(text).replace(" ", "")
+
+
+def clean_user_text(text: str) -> str:
+    """Drop control and format characters (zero-width joiners, bidi overrides) and fold whitespace."""
+    kept = "".join(
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
+    )
+    return " ".join(kept.split())
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Maps every accepted spelling of a thing to its key, and suggests keys for near misses."""
+
+    exact: Mapping[str, str]
+    labels: Mapping[str, str]  # key -> display name, for suggestions
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, str, Iterable[str]]]) -> NameIndex:
+        """`entries` are (key, display name, every other accepted spelling)."""
+        exact: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        for key, label, spellings in entries:
+            labels[key] = label
+            for spelling in (key, label, *spellings):
+                if spelling and compact(spelling):
+                    exact.setdefault(compact(spelling), key)
+        return cls(exact, labels)
+
+    def lookup(self, text: str) -> str | None:
+        return self.exact.get(compact(text))
+
+    def suggest(self, text: str, limit: int = 3, cutoff: float = 60.0) -> list[str]:
+        """Keys whose spellings come close to `text`, best first, without repeats."""
+        query = normalise(text)
+        if not query:
+            return []
+        matches = process.extract(
+            query,
+            {spelling: spelling for spelling in self.exact},
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            score_cutoff=cutoff,
+            limit=limit * 4,
+        )
+        keys: list[str] = []
+        for spelling, _score, _ in matches:
+            key = self.exact[spelling]
+            if key not in keys:
+                keys.append(key)
+        return keys[:limit]
+
+    def complete(self, text: str, limit: int = 25) -> list[str]:
+        """Keys for autocomplete: prefix and substring matches first, then near matches."""
+        query = compact(text)
+        if not query:
+            return list(self.labels)[:limit]
+        ranked: list[str] = []
+        for spelling, key in self.exact.items():
+            if spelling.startswith(query) and key not in ranked:
+                ranked.append(key)
+        for spelling, key in self.exact.items():
+            if query in spelling and key not in ranked:
+                ranked.append(key)
+        for key in self.suggest(text, limit=limit, cutoff=50.0):
+            if key not in ranked:
+                ranked.append(key)
+        return ranked[:limit]

@@ -1,0 +1,5 @@
+"""The SQLite store: one connection, numbered migrations, and the queries the services need."""
+
+from bot.store.database import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

@@ -1,0 +1,114 @@
+"""The Store: the only object that talks SQL. Services ask it questions in domain terms.
+
+A PostgreSQL backend would implement the same public methods; nothing outside `bot.store` sees SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+import aiosqlite
+
+from bot.dataset.model import Competition, Dataset, Game, Season, Source
+from bot.store import reads, writes
+from bot.store.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or used; the message says why."""
+
+
+class Store:
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        """Open (creating if needed) and upgrade the database at `path`."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except Exception as exc:  # sqlite3 errors here are about the file, not the query
+            raise StoreError(f"cannot open the database at {path}: {exc}") from exc
+        try:
+            # WAL lets readers (the console, a backup) work while the bot writes; the busy timeout rides out
+            # a concurrent writer instead of failing at once.
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            await migrate(connection)
+        except Exception as exc:
+            await connection.close()
+            raise StoreError(f"cannot prepare the database at {path}: {exc}") from exc
+        return cls(connection, path)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: committed on success, rolled back on any error."""
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            await self._db.rollback()
+            raise
+        else:
+            await self._db.commit()
+
+    # The dataset ---------------------------------------------------------------------------------------
+
+    async def dataset_hash(self) -> str | None:
+        return await reads.meta(self._db, "content_hash")
+
+    async def load_dataset(self, dataset: Dataset, now: datetime) -> bool:
+        """Replace the dataset's rows if its content changed. Returns whether anything was reloaded."""
+        if await self.dataset_hash() == dataset.content_hash:
+            return False
+        async with self.transaction() as db:
+            await writes.replace_dataset(db, dataset, now)
+        log.info(
+            "dataset loaded: %d seasons, %d games, %d sources (hash %s)",
+            len(dataset.seasons), len(dataset.games), len(dataset.sources), dataset.content_hash[:12],
+        )
+        return True
+
+    async def competitions(self) -> list[Competition]:
+        return await reads.competitions(self._db)
+
+    async def seasons(self, year: int | None = None, competition: str | None = None) -> list[Season]:
+        """Seasons with their classifications, ordered by year then competition order."""
+        return await reads.seasons(self._db, year=year, competition=competition)
+
+    async def season_years(self) -> list[int]:
+        return await reads.season_years(self._db)
+
+    async def games(self) -> list[Game]:
+        return await reads.games(self._db)
+
+    async def sources(self, ids: list[str] | None = None) -> list[Source]:
+        return await reads.sources(self._db, ids)
+
+    # The bot's own state -------------------------------------------------------------------------------
+
+    async def get_state(self, key: str) -> str | None:
+        return await reads.state(self._db, key)
+
+    async def set_state(self, key: str, value: str, now: datetime) -> None:
+        async with self.transaction() as db:
+            await writes.set_state(db, key, value, now)
+
+    async def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: "ok" when sound."""
+        async with self._db.execute("PRAGMA integrity_check") as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else "no answer"

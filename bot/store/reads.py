@@ -1,0 +1,147 @@
+"""Reading the dataset back into domain values. Few queries per question, all parameterised."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, time
+from typing import Any, cast
+
+import aiosqlite
+
+from bot.dataset.model import Competition, Game, Member, Placing, Release, ReleaseDate, Season, Source
+
+
+async def _rows(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+    async with db.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def meta(db: aiosqlite.Connection, key: str) -> str | None:
+    rows = await _rows(db, "SELECT value FROM dataset_meta WHERE key = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+async def state(db: aiosqlite.Connection, key: str) -> str | None:
+    rows = await _rows(db, "SELECT value FROM app_state WHERE key = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+async def competitions(db: aiosqlite.Connection) -> list[Competition]:
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for slug, alias in await _rows(db, "SELECT competition, alias FROM competition_alias ORDER BY rowid"):
+        aliases[slug].append(alias)
+    return [
+        Competition(slug, name, name_fr, kind, tuple(aliases[slug]), order)
+        for slug, name, name_fr, kind, order in await _rows(
+            db, "SELECT slug, name, name_fr, kind, sort_order FROM competition ORDER BY sort_order"
+        )
+    ]
+
+
+async def season_years(db: aiosqlite.Connection) -> list[int]:
+    return [int(row[0]) for row in await _rows(db, "SELECT DISTINCT year FROM season ORDER BY year")]
+
+
+async def seasons(db: aiosqlite.Connection, year: int | None, competition: str | None) -> list[Season]:
+    season_rows = await _rows(
+        db,
+        "SELECT s.id, s.year, s.competition, s.title, s.series, s.status, s.format, s.world_final_date,"
+        " s.world_final_venue, s.unconfirmed_positions FROM season s JOIN competition c ON c.slug = s.competition"
+        " WHERE (:year IS NULL OR s.year = :year) AND (:competition IS NULL OR s.competition = :competition)"
+        " ORDER BY s.year, c.sort_order",
+        cast(Any, {"year": year, "competition": competition}),
+    )
+    if not season_rows:
+        return []
+    # The id list travels as one JSON parameter, so the SQL text never changes with the number of seasons.
+    ids = (json.dumps([row[0] for row in season_rows]),)
+    season_sources: dict[int, list[str]] = defaultdict(list)
+    for season_id, source_id in await _rows(
+        db,
+        "SELECT season_id, source_id FROM season_source WHERE season_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY ordinal",
+        ids,
+    ):
+        season_sources[season_id].append(source_id)
+    placings = await _placings(db, ids)
+    result = []
+    for season_id, year_, slug, title, series, status, season_format, final_date, venue, unconfirmed in season_rows:
+        result.append(
+            Season(
+                year=year_, competition=slug, title=title, series=series, status=status, format=season_format,
+                world_final_date=date.fromisoformat(final_date) if final_date else None,
+                world_final_venue=venue, sources=tuple(season_sources[season_id]),
+                standing=tuple(placings[(season_id, "standing")]),
+                final_race=tuple(placings[(season_id, "final_race")]),
+                unconfirmed_positions=tuple(json.loads(unconfirmed)),
+            )
+        )
+    return result
+
+
+async def _placings(db: aiosqlite.Connection, ids: tuple[str]) -> dict[tuple[int, str], list[Placing]]:
+    members: dict[int, list[Member]] = defaultdict(list)
+    for placing_id, name, country in await _rows(
+        db,
+        "SELECT m.placing_id, m.name, m.country FROM placing_member m JOIN placing p ON p.id = m.placing_id"
+        " WHERE p.season_id IN (SELECT value FROM json_each(?)) ORDER BY m.placing_id, m.ordinal",
+        ids,
+    ):
+        members[placing_id].append(Member(name, country))
+    sources: dict[int, list[str]] = defaultdict(list)
+    for placing_id, source_id in await _rows(
+        db,
+        "SELECT s.placing_id, s.source_id FROM placing_source s JOIN placing p ON p.id = s.placing_id"
+        " WHERE p.season_id IN (SELECT value FROM json_each(?)) ORDER BY s.placing_id, s.ordinal",
+        ids,
+    ):
+        sources[placing_id].append(source_id)
+    grouped: dict[tuple[int, str], list[Placing]] = defaultdict(list)
+    for placing_id, season_id, classification, position, name, country, team, manufacturer, note in await _rows(
+        db,
+        "SELECT id, season_id, classification, position, name, country, team, manufacturer, note FROM placing"
+        " WHERE season_id IN (SELECT value FROM json_each(?)) ORDER BY season_id, classification, position, ordinal",
+        ids,
+    ):
+        grouped[(season_id, classification)].append(
+            Placing(position, name, country, team, manufacturer, tuple(members[placing_id]), note,
+                    tuple(sources[placing_id]))
+        )
+    return grouped
+
+
+async def games(db: aiosqlite.Connection) -> list[Game]:
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for slug, alias in await _rows(db, "SELECT game, alias FROM game_alias ORDER BY rowid"):
+        aliases[slug].append(alias)
+    sources: dict[str, list[str]] = defaultdict(list)
+    for key, source_id in await _rows(
+        db, "SELECT release_key, source_id FROM game_release_source ORDER BY release_key, ordinal"
+    ):
+        sources[key].append(source_id)
+    releases: dict[str, list[Release]] = defaultdict(list)
+    for key, game, when, at, platforms, region, note in await _rows(
+        db, "SELECT key, game, date, time_utc, platforms, region, note FROM game_release ORDER BY game, ordinal"
+    ):
+        releases[game].append(
+            Release(key, game, ReleaseDate.parse(when), time.fromisoformat(at) if at else None,
+                    tuple(json.loads(platforms)), region, note, tuple(sources[key]))
+        )
+    return [
+        Game(slug, title, kind, parent, developer, publisher, tuple(aliases[slug]), tuple(releases[slug]))
+        for slug, title, kind, parent, developer, publisher in await _rows(
+            db, "SELECT slug, title, kind, parent, developer, publisher FROM game ORDER BY sort_order"
+        )
+    ]
+
+
+async def sources(db: aiosqlite.Connection, ids: list[str] | None) -> list[Source]:
+    rows = await _rows(db, "SELECT id, url, publisher, title, published, read, language FROM source ORDER BY id")
+    wanted = None if ids is None else set(ids)
+    found = {
+        row[0]: Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6])
+        for row in rows
+        if wanted is None or row[0] in wanted
+    }
+    return [found[i] for i in ids if i in found] if ids is not None else list(found.values())
