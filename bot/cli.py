@@ -1,0 +1,157 @@
+"""`pitwall` (and `python -m bot`): run the bot, sync its commands, ask offline, check the dataset."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+import discord
+
+from bot import __version__
+from bot.clock import Clock, SystemClock
+from bot.config import Settings, SettingsError, load_settings
+from bot.console import EXIT_OK, EXIT_USAGE, USAGE, UsageError, ask
+from bot.core import Core
+from bot.dataset.check import check_dataset
+from bot.dataset.loader import DatasetError
+from bot.discord_endpoints import apply_endpoints
+from bot.present import to_text
+from bot.store import StoreError
+
+log = logging.getLogger("pitwall")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pitwall", description="Gran Turismo championships and release dates.")
+    parser.add_argument("--version", action="version", version=f"pitwall {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="connect to Discord and answer commands (needs DISCORD_TOKEN)")
+    sync = commands.add_parser("sync", help="push the slash commands to Discord now (needs DISCORD_TOKEN)")
+    sync.add_argument("--guild", type=int, help="sync to this server only (appears at once)")
+    ask_parser = commands.add_parser("ask", help='answer one command offline, e.g. pitwall ask "/champion 2021"')
+    ask_parser.add_argument("line", help="a slash command as you would type it in Discord")
+    commands.add_parser("console", help="an interactive prompt answering the same commands offline")
+    data = commands.add_parser("data", help="dataset tools")
+    data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    data_commands.add_parser("check", help="validate data/*.toml (schema, keys, podiums, countries, sources)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """The console script. Returns the exit code: 0 answered, 1 polite refusal, 2 usage or setup problem."""
+    out, err = out or sys.stdout, err or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"pitwall: {exc}", file=err)
+        return EXIT_USAGE
+    _setup_logging(settings.log_level, quiet=args.command != "run")
+    clock = clock or SystemClock()
+    try:
+        match args.command:
+            case "run":
+                return _run(settings, clock, err)
+            case "sync":
+                if args.guild:
+                    settings = dataclasses.replace(settings, dev_guild_id=args.guild)
+                return _run(settings, clock, err, sync_only=True)
+            case "ask":
+                return asyncio.run(_ask_once(settings, clock, args.line, out, err))
+            case "console":
+                return asyncio.run(_console(settings, clock, out, err))
+            case _:
+                return _check(settings, out, err)
+    except (StoreError, DatasetError) as exc:
+        print(f"pitwall: {exc}", file=err)
+        return EXIT_USAGE
+
+
+def _setup_logging(level: str, *, quiet: bool) -> None:
+    """Log to stderr. Offline commands stay quiet below WARNING unless DEBUG is asked for."""
+    if quiet and level == "INFO":
+        level = "WARNING"
+    root = logging.getLogger()
+    if not root.handlers:
+        discord.utils.setup_logging(level=getattr(logging, level), root=True)
+    root.setLevel(getattr(logging, level))
+
+
+def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = False) -> int:
+    from bot.client import PitwallBot  # imported here so `ask` and `data check` never need the cogs
+
+    try:
+        token = settings.require_token()
+        apply_endpoints(settings.api_base, settings.gateway_url)
+    except (SettingsError, ValueError) as exc:
+        print(f"pitwall: {exc}", file=err)
+        return EXIT_USAGE
+    bot = PitwallBot(settings, clock, sync_only=sync_only)
+    try:
+        asyncio.run(bot.start(token))
+    except discord.LoginFailure:
+        print("pitwall: Discord rejected DISCORD_TOKEN (401 Unauthorized). Reset the token in the Developer "
+              "Portal (Bot page) and put the new one in .env.", file=err)
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        print("pitwall: Discord refused an intent this bot does not need; please report this.", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return EXIT_OK
+
+
+async def _ask_once(settings: Settings, clock: Clock, line: str, out: TextIO, err: TextIO) -> int:
+    core = await Core.open(settings, clock)
+    try:
+        return await _answer(core, line, out, err)
+    finally:
+        await core.close()
+
+
+async def _answer(core: Core, line: str, out: TextIO, err: TextIO) -> int:
+    try:
+        answer, code = await ask(core.questions, line)
+    except UsageError as exc:
+        print(f"pitwall: {exc}\n\n{USAGE}", file=err)
+        return EXIT_USAGE
+    assert answer is not None
+    print(to_text(answer), end="", file=out if code == EXIT_OK else err)
+    return code
+
+
+async def _console(settings: Settings, clock: Clock, out: TextIO, err: TextIO) -> int:
+    core = await Core.open(settings, clock)
+    print(f"pitwall {__version__} console. Type a command (e.g. /champion 2021), 'help', or 'quit'.", file=out)
+    try:
+        loop = asyncio.get_running_loop()
+        while True:
+            print("> ", end="", file=out, flush=True)
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line or line.strip() in ("quit", "exit"):
+                return EXIT_OK
+            if line.strip() in ("help", "?"):
+                print(USAGE, file=out)
+            elif line.strip():
+                await _answer(core, line.strip(), out, out)
+    finally:
+        await core.close()
+
+
+def _check(settings: Settings, out: TextIO, err: TextIO) -> int:
+    report = check_dataset(settings.data_dir)
+    data = report.dataset
+    print(f"{len(data.sources)} sources, {len(data.competitions)} competitions, {len(data.seasons)} seasons, "
+          f"{len(data.games)} games, {sum(len(g.releases) for g in data.games)} releases", file=out)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=out)
+    for problem in report.problems:
+        print(f"problem: {problem}", file=err)
+    print("dataset OK" if report.ok else f"dataset has {len(report.problems)} problem(s)", file=out)
+    return EXIT_OK if report.ok else 1

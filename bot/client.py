@@ -1,0 +1,88 @@
+"""The Discord client: opens the core in `setup_hook`, loads the cogs, syncs commands only when they changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+# Every extension, listed once. Order matters only in that the error handler is in place before commands run.
+EXTENSIONS = ("cogs.errors", "cogs.championships", "cogs.releases", "cogs.about")
+
+
+def intents() -> discord.Intents:
+    """The minimum: guild events (channels and roles, for reminders). No members, presences or message content."""
+    return discord.Intents(guilds=True)
+
+
+class PitwallBot(commands.Bot):
+    def __init__(self, settings: Settings, clock: Clock | None = None, *, sync_only: bool = False) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # slash commands only; prefix commands are never read
+            help_command=None,
+            intents=intents(),
+            # No text the bot sends may ping anyone unless a message widens this on purpose.
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.sync_only = sync_only
+        self._core: Core | None = None
+
+    @property
+    def core(self) -> Core:
+        if self._core is None:
+            raise RuntimeError("the core is opened in setup_hook")
+        return self._core
+
+    async def setup_hook(self) -> None:
+        self._core = await Core.open(self.settings, self.clock)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands(force=self.sync_only)
+        if self.sync_only:
+            await self.close()
+
+    async def close(self) -> None:
+        await super().close()
+        if self._core is not None:
+            await self._core.close()
+            self._core = None
+
+    def command_tree_hash(self, guild: discord.abc.Snowflake | None) -> str:
+        """A hash of exactly what would be sent to Discord for this scope."""
+        payload: list[dict[str, Any]] = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        payload.sort(key=lambda c: (c.get("type", 1), c["name"]))
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the command tree if it differs from what was last synced (or if forced). Returns whether it did.
+
+        Discord rate-limits command updates hard; syncing blindly on every start is a known way to hit them.
+        """
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        scope = f"command_tree_hash:{guild.id if guild else 'global'}"
+        digest = self.command_tree_hash(guild)
+        if not force and await self.core.store.get_state(scope) == digest:
+            log.info("command tree unchanged (%s); not syncing", scope)
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.core.store.set_state(scope, digest, self.clock.now())
+        log.info("synced %d commands to %s", len(synced), f"guild {guild.id}" if guild else "all guilds")
+        return True
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("ready as %s (%s) in %d guild(s)", self.user, self.user.id, len(self.guilds))

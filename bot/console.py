@@ -1,0 +1,123 @@
+"""The offline front: a slash-command line in, the same Answer as Discord out, as text."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+from bot.answer import Answer
+from bot.errors import UserError
+from bot.questions import Questions
+from bot.render import error_answer
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+USAGE = """Usage (the same commands as in Discord):
+  /champion <year> [competition]      e.g. /champion 2021   /champion 2021 nations-cup
+  /podium <competition> [year]        e.g. /podium nations-cup 2021   /podium Manufacturers Cup
+  /release <game>                     e.g. /release gt7   /release Gran Turismo 7
+  /releases
+  /about
+Options may also be named as in Discord: /champion year:2021 competition:nations-cup"""
+
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "champion": ("year", "competition"),
+    "podium": ("competition", "year"),
+    "release": ("game",),
+    "releases": (),
+    "about": (),
+}
+MAX_LINE = 300
+
+
+class UsageError(ValueError):
+    """The line is not a command we know, or its options do not fit it."""
+
+
+@dataclass
+class ParsedLine:
+    command: str
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def _is_year(token: str) -> bool:
+    return len(token) == 4 and token.isascii() and token.isdigit()
+
+
+def parse_line(line: str) -> ParsedLine:
+    """Split "/podium nations cup 2021" into a command and its options, as Discord would deliver them."""
+    if len(line) > MAX_LINE:
+        raise UsageError(f"that line is too long ({len(line)} characters; at most {MAX_LINE})")
+    try:
+        tokens = shlex.split(line)
+    except ValueError:
+        # An apostrophe in a name ("Robert's Cup") is not a quoting mistake worth refusing the line for.
+        tokens = line.split()
+    if not tokens:
+        raise UsageError("empty line")
+    name = tokens[0].removeprefix("/").lower()
+    if name not in COMMANDS:
+        raise UsageError(f"unknown command {tokens[0]!r}")
+    allowed, rest = COMMANDS[name], tokens[1:]
+    named = [t for t in rest if t.split(":", 1)[0] in allowed and ":" in t]
+    if named:
+        return ParsedLine(name, _named_options(name, rest, allowed))
+    return ParsedLine(name, _positional_options(name, rest))
+
+
+def _named_options(name: str, tokens: list[str], allowed: tuple[str, ...]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    current: str | None = None
+    for token in tokens:
+        key, sep, value = token.partition(":")
+        if sep and key in allowed:
+            if key in options:
+                raise UsageError(f"option {key!r} given twice")
+            current, options[key] = key, value
+        elif current is not None:
+            options[current] = f"{options[current]} {token}".strip()
+        else:
+            raise UsageError(f"/{name}: unexpected {token!r} before any option")
+    return options
+
+
+def _positional_options(name: str, tokens: list[str]) -> dict[str, str]:
+    if name in ("releases", "about"):
+        if tokens:
+            raise UsageError(f"/{name} takes no options")
+        return {}
+    if not tokens:
+        raise UsageError(f"/{name} needs {COMMANDS[name][0]}")
+    if name == "champion":
+        options = {"year": tokens[0]}
+        if tokens[1:]:
+            options["competition"] = " ".join(tokens[1:])
+        return options
+    if name == "podium":
+        if len(tokens) > 1 and _is_year(tokens[-1]):
+            return {"competition": " ".join(tokens[:-1]), "year": tokens[-1]}
+        return {"competition": " ".join(tokens)}
+    return {"game": " ".join(tokens)}
+
+
+async def ask(questions: Questions, line: str) -> tuple[Answer | None, int]:
+    """Answer one line. Returns (answer, exit code); a usage error returns (None, EXIT_USAGE)."""
+    parsed = parse_line(line)
+    options = parsed.options
+    services = questions.services
+    try:
+        match parsed.command:
+            case "champion":
+                answer = await questions.champion(services.parse_year(options["year"]), options.get("competition"))
+            case "podium":
+                year = services.parse_year(options["year"]) if "year" in options else None
+                answer = await questions.podium(options.get("competition", ""), year)
+            case "release":
+                answer = await questions.release(options.get("game", ""))
+            case "releases":
+                answer = await questions.releases()
+            case _:
+                answer = await questions.about()
+    except UserError as error:
+        return error_answer(error), EXIT_USER_ERROR
+    return answer, EXIT_OK

@@ -1,0 +1,57 @@
+"""Opening the core (store, dataset, services) once, the same way for the Discord bot and the console."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.dataset.check import check_dataset
+from bot.dataset.loader import DatasetError, content_hash
+from bot.questions import Questions
+from bot.services import Services
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    store: Store
+    services: Services
+    questions: Questions
+
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock) -> Core:
+        """Open the database, load the dataset if it changed, and build the services.
+
+        A dataset with problems is never loaded: the previous good one keeps answering (and the problems
+        are logged); with no previous one, DatasetError is raised.
+        """
+        store = await Store.open(settings.db_path)
+        try:
+            await _load_dataset(store, settings, clock)
+            services = Services(store, clock)
+            await services.refresh()
+        except BaseException:
+            await store.close()
+            raise
+        return cls(store, services, Questions(services))
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+async def _load_dataset(store: Store, settings: Settings, clock: Clock) -> None:
+    stored = await store.dataset_hash()
+    if stored == content_hash(settings.data_dir):
+        return
+    report = check_dataset(settings.data_dir)
+    if not report.ok:
+        if stored is None:
+            raise DatasetError(report.problems)
+        log.error("dataset in %s has problems; still answering from the previous one:\n- %s",
+                  settings.data_dir, "\n- ".join(report.problems))
+        return
+    await store.load_dataset(report.dataset, clock.now())

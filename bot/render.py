@@ -1,0 +1,180 @@
+"""Domain results to Answers. The only place that decides what a reply says and in which order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, time
+
+from discord.utils import format_dt
+
+from bot import __version__
+from bot.answer import Answer, Field, SourceRef
+from bot.countries import flag, with_flag
+from bot.dataset.model import Competition, Game, Placing, Release, ReleaseDate, Season, Source
+from bot.errors import UserError
+from bot.services import Coverage, Timeline
+from bot.text import MONTHS_EN, t
+
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+MAX_LISTED = 12  # per section of /releases; more would not fit an embed field
+
+
+def error_answer(error: UserError) -> Answer:
+    return Answer(title=t("error.title"), description=error.message, error=True)
+
+
+def internal_error_answer() -> Answer:
+    return Answer(title=t("error.title"), description=t("error.internal"), error=True)
+
+
+def _source_refs(sources: Iterable[Source]) -> tuple[SourceRef, ...]:
+    return tuple(SourceRef(f"{s.publisher}: {s.title}", s.url) for s in sources)
+
+
+def _footer(sources: Iterable[Source]) -> str:
+    publishers = list(dict.fromkeys(s.publisher for s in sources))
+    return t("sources", sources=", ".join(publishers)) if publishers else ""
+
+
+def _placing_line(row: Placing, *, medals: bool = True) -> str:
+    # Medals belong to the season standing; a race result is numbered so the two are never confused.
+    medal = MEDALS.get(row.position, f"{row.position}.") if medals else f"{row.position}."
+    country = with_flag(row.country)
+    # A national team is named after its country: "🇪🇸 Spain", not "Spain — 🇪🇸 Spain".
+    line = (f"{medal} {flag(row.country)} **{row.name}**" if country.endswith(f" {row.name}")
+            else f"{medal} **{row.name}** — {country}")
+    if row.team:
+        line += f" · {row.team}"
+    if row.manufacturer and row.manufacturer != row.name:
+        line += f" · {row.manufacturer}"
+    if row.members:
+        names = ", ".join(f"{flag(m.country)} {m.name}".strip() for m in row.members)
+        line += "\n" + t("members", names=names)
+    if row.note:
+        line += f"\n*{row.note}*"
+    return line
+
+
+def _final_line(season: Season) -> str:
+    if season.world_final_date is None:
+        return ""
+    when = format_date(ReleaseDate(season.world_final_date.year, season.world_final_date.month,
+                                   season.world_final_date.day))
+    if season.world_final_venue:
+        return t("final", date=when, venue=season.world_final_venue)
+    return t("final_date", date=when)
+
+
+def _season_sources(season: Season, sources: dict[str, Source]) -> list[Source]:
+    ids = list(season.sources) + [i for row in season.standing + season.final_race for i in row.sources]
+    return [sources[i] for i in dict.fromkeys(ids) if i in sources]
+
+
+def champions_answer(seasons: list[Season], competitions: dict[str, Competition],
+                     sources: dict[str, Source]) -> Answer:
+    """One field per competition of that year: its champion, or "not decided yet"."""
+    year = seasons[0].year
+    fields = []
+    for season in seasons:
+        competition = competitions[season.competition]
+        champions = [row for row in season.standing if row.position == 1]
+        if season.status != "concluded" or not champions:
+            value = t("podium.undecided")
+        else:
+            value = "\n".join(_placing_line(row) for row in champions)
+        final = _final_line(season)
+        fields.append(Field(season.title or competition.name, value + (f"\n{final}" if final else "")))
+    used = [s for season in seasons for s in _season_sources(season, sources)]
+    used = list({s.id: s for s in used}.values())
+    title = (t("champion.title_one", year=year, competition=competitions[seasons[0].competition].name)
+             if len(seasons) == 1 else t("champion.title", year=year))
+    return Answer(title=title, fields=tuple(fields), sources=_source_refs(used), footer=_footer(used))
+
+
+def podium_answer(season: Season, competition: Competition, sources: dict[str, Source]) -> Answer:
+    podium = [(row.position, _placing_line(row)) for row in season.standing if row.position <= 3]
+    podium += [(p, f"{MEDALS[p]} " + t("podium.unconfirmed")) for p in season.unconfirmed_positions if p in MEDALS]
+    description = "\n".join(line for _, line in sorted(podium, key=lambda item: item[0]))
+    about = t("podium.standing_note") + f"\n{season.series}"
+    final = _final_line(season)
+    fields = [Field(t("podium.about"), about + (f"\n{final}" if final else ""))]
+    if season.final_race:
+        race = "\n".join(_placing_line(row, medals=False) for row in season.final_race)
+        fields.append(Field(t("podium.final_race"), race))
+    used = _season_sources(season, sources)
+    return Answer(
+        title=t("podium.title", year=season.year, competition=competition.name),
+        description=description,
+        fields=tuple(fields),
+        sources=_source_refs(used),
+        footer=_footer(used),
+    )
+
+
+def format_date(when: ReleaseDate, at: time | None = None) -> str:
+    """A date a member reads: a Discord timestamp for an exact instant, otherwise the date as it is known.
+
+    A date without a time is not an instant: shown through a timestamp it would move to the previous day
+    for members west of UTC, so it is written out as a date.
+    """
+    if at is not None and when.precision == "day":
+        instant = datetime.combine(when.first_day(), at, tzinfo=UTC)
+        return f"{format_dt(instant, 'F')} ({format_dt(instant, 'R')})"
+    if when.precision == "day":
+        return f"{when.day} {MONTHS_EN[(when.month or 1) - 1]} {when.year}"
+    if when.precision == "month":
+        return t("precision.month", month=MONTHS_EN[(when.month or 1) - 1], year=when.year)
+    return t("precision.year", year=when.year)
+
+
+def _release_line(release: Release) -> str:
+    region = t("release.worldwide") if release.region.lower() == "worldwide" else release.region
+    line = f"**{format_date(release.date, release.time_utc)}** — {', '.join(release.platforms)} ({region})"
+    return line + (f"\n*{release.note}*" if release.note else "")
+
+
+def release_answer(game: Game, sources: dict[str, Source], parent: Game | None = None) -> Answer:
+    ordered = sorted(game.releases, key=lambda r: (r.date.first_day(), r.key))
+    description = "\n".join(_release_line(r) for r in ordered)
+    fields = []
+    if game.developer or game.publisher:
+        fields.append(Field("Developer / publisher",
+                            t("release.by", developer=game.developer or "—", publisher=game.publisher or "—")))
+    if parent is not None:
+        fields.append(Field("Update for", parent.title))
+    used = [sources[i] for i in dict.fromkeys(i for r in ordered for i in r.sources) if i in sources]
+    return Answer(title=t("release.title", title=game.title), description=description, fields=tuple(fields),
+                  sources=_source_refs(used), footer=_footer(used))
+
+
+def _timeline_lines(entries: Iterable[tuple[Game, Release]]) -> tuple[str, int]:
+    entries = list(entries)
+    lines = [
+        f"**{game.title}** — {format_date(r.date, r.time_utc)} · {', '.join(r.platforms)}"
+        + ("" if r.region.lower() == "worldwide" else f" ({r.region})")
+        for game, r in entries[:MAX_LISTED]
+    ]
+    return "\n".join(lines), max(0, len(entries) - MAX_LISTED)
+
+
+def timeline_answer(timeline: Timeline) -> Answer:
+    upcoming, more_upcoming = _timeline_lines(timeline.upcoming)
+    recent, _ = _timeline_lines(timeline.recent)
+    if more_upcoming:
+        upcoming += "\n" + t("releases.more", count=more_upcoming)
+    fields = (
+        Field(t("releases.upcoming"), upcoming or t("releases.none_upcoming")),
+        Field(t("releases.recent"), recent or "—"),
+    )
+    return Answer(title=t("releases.title"), fields=fields)
+
+
+def about_answer(coverage: Coverage) -> Answer:
+    names = ", ".join(c.name for c in coverage.competitions)
+    fields = (
+        Field(t("about.coverage"), t("about.coverage_value", competitions=names, first=coverage.first_year,
+                                     last=coverage.last_year, seasons=coverage.seasons, games=coverage.games)),
+        Field(t("about.updated"), coverage.last_checked.isoformat() if coverage.last_checked else "—", inline=True),
+        Field(t("about.sources"), t("about.sources_value", count=coverage.sources), inline=True),
+    )
+    return Answer(title=t("about.title", version=__version__), description=t("about.description"), fields=fields)

@@ -1,0 +1,220 @@
+"""The questions pitwall answers, in domain terms. Discord and the console both call these.
+
+Name resolution, year checks and "not decided yet" live here, once, so every front gives the same answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.clock import Clock
+from bot.dataset.model import Competition, Game, Release, Season, Source
+from bot.errors import BadInput, NotOnRecord, UnknownName
+from bot.names import MAX_NAME_LENGTH, NameIndex, clean_user_text
+from bot.store import Store
+from bot.text import t
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What names and autocomplete need, kept in memory and rebuilt whenever the dataset is reloaded."""
+
+    competitions: dict[str, Competition]
+    competition_names: NameIndex
+    games: dict[str, Game]
+    game_names: NameIndex
+    years: tuple[int, ...]  # every year with a season on record
+    concluded_years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    upcoming: tuple[tuple[Game, Release], ...]
+    recent: tuple[tuple[Game, Release], ...]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    competitions: tuple[Competition, ...]
+    first_year: int
+    last_year: int
+    seasons: int
+    games: int
+    sources: int
+    last_checked: date | None
+
+
+class Services:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            raise RuntimeError("Services.refresh() must run before questions are answered")
+        return self._catalog
+
+    async def refresh(self) -> None:
+        """Rebuild the in-memory catalog from the store (after a dataset load)."""
+        competitions = await self.store.competitions()
+        games = await self.store.games()
+        seasons = await self.store.seasons()
+        self._catalog = Catalog(
+            competitions={c.slug: c for c in competitions},
+            competition_names=NameIndex.build((c.slug, c.name, (c.name_fr, *c.aliases)) for c in competitions),
+            games={g.slug: g for g in games},
+            game_names=NameIndex.build((g.slug, g.title, g.aliases) for g in games),
+            years=tuple(sorted({s.year for s in seasons})),
+            concluded_years=tuple(sorted({s.year for s in seasons if s.status == "concluded"})),
+        )
+
+    # Names ---------------------------------------------------------------------------------------------
+
+    def resolve_competition(self, text: str) -> Competition:
+        cleaned = _checked_text(text, "competition")
+        catalog = self.catalog
+        slug = catalog.competition_names.lookup(cleaned)
+        if slug is not None:
+            return catalog.competitions[slug]
+        suggestions = catalog.competition_names.suggest(cleaned)
+        names = ", ".join(f"`{c.slug}` ({c.name})" for c in catalog.competitions.values())
+        message = t("error.unknown_competition", text=_quote(cleaned))
+        if suggestions:
+            message += " " + t("error.did_you_mean", suggestions=_or(f"`{s}`" for s in suggestions))
+        message += " " + t("error.known_competitions", names=names)
+        raise UnknownName(message, tuple(suggestions))
+
+    def resolve_game(self, text: str) -> Game:
+        cleaned = _checked_text(text, "game")
+        catalog = self.catalog
+        slug = catalog.game_names.lookup(cleaned)
+        if slug is not None:
+            return catalog.games[slug]
+        suggestions = catalog.game_names.suggest(cleaned)
+        message = t("error.unknown_game", text=_quote(cleaned))
+        if suggestions:
+            titles = (f"**{catalog.games[s].title}** (`{s}`)" for s in suggestions)
+            message += " " + t("error.did_you_mean", suggestions=_or(titles))
+        message += " " + t("error.known_games_hint")
+        raise UnknownName(message, tuple(suggestions))
+
+    # Championships -------------------------------------------------------------------------------------
+
+    async def champions(self, year: int, competition: Competition | None = None) -> list[Season]:
+        """Every season of `year` (or just `competition`'s): concluded ones carry their standing."""
+        self._check_year(year)
+        seasons = await self.store.seasons(year=year, competition=competition.slug if competition else None)
+        if not seasons and competition is not None:
+            raise NotOnRecord(self._no_season_message(year, competition))
+        if not any(s.status == "concluded" for s in seasons):
+            name = competition.name if competition else ""
+            raise NotOnRecord(t("error.season_undecided", year=year, competition=name).replace("  ", " "))
+        return seasons
+
+    async def podium(self, competition: Competition, year: int | None = None) -> Season:
+        """The season standing of `competition` in `year` (default: its latest concluded season)."""
+        if year is None:
+            concluded = [s for s in await self.store.seasons(competition=competition.slug)
+                         if s.status == "concluded"]
+            if not concluded:
+                raise NotOnRecord(self._no_season_message(None, competition))
+            return concluded[-1]
+        self._check_year(year)
+        seasons = await self.store.seasons(year=year, competition=competition.slug)
+        if not seasons:
+            raise NotOnRecord(self._no_season_message(year, competition))
+        if seasons[0].status != "concluded":
+            raise NotOnRecord(t("error.season_undecided", year=year, competition=competition.name))
+        return seasons[0]
+
+    def parse_year(self, text: str) -> int:
+        cleaned = clean_user_text(text)
+        if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 6):
+            first, last = self._year_range()
+            raise BadInput(t("error.bad_year", text=_quote(cleaned or text), first=first, last=last))
+        return int(cleaned)
+
+    def _year_range(self) -> tuple[int, int]:
+        years = self.catalog.concluded_years or self.catalog.years
+        if not years:
+            raise NotOnRecord("No season is on record yet.")
+        return years[0], years[-1]
+
+    def _check_year(self, year: int) -> None:
+        first, last = self._year_range()
+        if year in self.catalog.years:
+            return
+        on_record = t("error.seasons_on_record", first=first, last=last)
+        if last < year <= self.clock.now().year + 1:
+            raise NotOnRecord(t("error.future_year", year=year) + " " + on_record)
+        raise NotOnRecord(t("error.no_year", year=year) + " " + on_record)
+
+    def _no_season_message(self, year: int | None, competition: Competition) -> str:
+        years = [y for y in self.catalog.years]
+        on_record = t("error.seasons_on_record", first=years[0], last=years[-1]) if years else ""
+        return t("error.no_season", competition=competition.name, year=year or "any year") + " " + on_record
+
+    # Releases ------------------------------------------------------------------------------------------
+
+    def timeline(self, limit_recent: int = 10) -> Timeline:
+        """Upcoming releases (soonest first), then recent ones (newest first), by today's date in UTC."""
+        today = self.clock.now().date()
+        entries = [(g, r) for g in self.catalog.games.values() for r in g.releases]
+        # A release known only by month or year stays "upcoming" until its last possible day has passed.
+        upcoming = sorted((e for e in entries if e[1].date.last_day() >= today), key=lambda e: _release_order(e[1]))
+        recent = sorted((e for e in entries if e[1].date.last_day() < today), key=lambda e: _release_order(e[1]),
+                        reverse=True)
+        return Timeline(tuple(upcoming), tuple(recent[:limit_recent]))
+
+    # About ---------------------------------------------------------------------------------------------
+
+    async def coverage(self) -> Coverage:
+        sources = await self.store.sources()
+        catalog = self.catalog
+        seasons = await self.store.seasons()
+        first, last = self._year_range()
+        return Coverage(
+            competitions=tuple(catalog.competitions.values()),
+            first_year=first,
+            last_year=last,
+            seasons=len(seasons),
+            games=len(catalog.games),
+            sources=len(sources),
+            last_checked=max((s.read for s in sources), default=None),
+        )
+
+    async def sources_for(self, ids: list[str]) -> list[Source]:
+        return await self.store.sources(list(dict.fromkeys(ids)))
+
+
+def _release_order(release: Release) -> tuple[object, ...]:
+    return (release.date.first_day(), release.date.last_day(), release.time_utc is None, release.key)
+
+
+def _checked_text(text: str, what: str) -> str:
+    cleaned = clean_user_text(text)
+    if not cleaned:
+        raise BadInput(t("error.empty", what=what))
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise BadInput(t("error.too_long", what=what, length=len(cleaned), limit=MAX_NAME_LENGTH))
+    return cleaned
+
+
+def _quote(text: str) -> str:
+    """User text echoed back: shortened and stripped of markdown that could format or link."""
+    shortened = text if len(text) <= 40 else text[:39] + "…"
+    return shortened.replace("`", "'").replace("*", "").replace("_", " ").replace("~", "").replace("|", "")
+
+
+def _or(items: Iterable[str]) -> str:
+    listed = list(items)
+    if len(listed) <= 1:
+        return "".join(listed)
+    return ", ".join(listed[:-1]) + " or " + listed[-1]
