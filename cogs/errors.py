@@ -1,0 +1,70 @@
+"""The one error path for application commands: polite ephemeral replies, and a log line with context."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import PitwallBot
+from bot.errors import BadInput, UserError
+from bot.render import error_answer, internal_error_answer
+from bot.text import t
+from cogs.reply import send_answer
+
+log = logging.getLogger(__name__)
+
+
+def _user_error(error: BaseException) -> UserError | None:
+    """The UserError behind an app-command error, if any (discord.py wraps it once or twice)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, UserError):
+            return seen
+        seen = getattr(seen, "original", None) or seen.__cause__
+    return None
+
+
+def _explain(error: app_commands.AppCommandError) -> UserError | None:
+    if (found := _user_error(error)) is not None:
+        return found
+    if isinstance(error, app_commands.MissingPermissions):
+        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return UserError(t("error.no_permission", permission=names))
+    if isinstance(error, app_commands.TransformerError | app_commands.CheckFailure):
+        return BadInput(str(error))
+    return None
+
+
+class ErrorHandler(commands.Cog):
+    def __init__(self, bot: PitwallBot) -> None:
+        self.bot = bot
+        self._previous = bot.tree.on_error
+
+    async def cog_load(self) -> None:
+        self.bot.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.on_error = self._previous  # type: ignore[method-assign]
+
+    async def on_app_command_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
+        explained = _explain(error)
+        command = interaction.command.qualified_name if interaction.command else "?"
+        context = (command, interaction.guild_id, interaction.channel_id, interaction.user.id,
+                   interaction.data.get("options") if interaction.data else None)
+        if explained is not None:
+            log.info("user error in /%s (guild %s, channel %s, user %s, options %s): %s", *context, explained)
+            answer = error_answer(explained)
+        else:
+            log.error("command /%s failed (guild %s, channel %s, user %s, options %s)", *context, exc_info=error)
+            answer = internal_error_answer()
+        try:
+            await send_answer(interaction, answer)
+        except discord.HTTPException:
+            log.warning("could not deliver the error reply for /%s", command, exc_info=True)
+
+
+async def setup(bot: PitwallBot) -> None:
+    await bot.add_cog(ErrorHandler(bot))

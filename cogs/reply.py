@@ -1,0 +1,53 @@
+"""Sending an Answer to an interaction, on time, whatever path produced it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+import discord
+
+from bot.answer import Answer
+from bot.errors import UserError
+from bot.present import to_embed
+from bot.render import error_answer
+
+log = logging.getLogger(__name__)
+
+# Discord drops an interaction not answered within 3 s. Past this much thinking, defer and follow up.
+DEFER_AFTER = 2.0
+
+
+async def send_answer(interaction: discord.Interaction, answer: Answer) -> None:
+    """Reply with the answer's embed; ephemeral for errors. Works before and after a defer."""
+    embed = to_embed(answer)
+    mentions = discord.AllowedMentions.none()
+    if not interaction.response.is_done():
+        await interaction.response.send_message(embed=embed, ephemeral=answer.ephemeral, allowed_mentions=mentions)
+        return
+    if answer.ephemeral:
+        # The deferred "thinking…" message is public; an error must not be, so replace it by a private one.
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException:
+            log.debug("could not delete the deferred response", exc_info=True)
+    await interaction.followup.send(embed=embed, ephemeral=answer.ephemeral, allowed_mentions=mentions)
+
+
+async def answer_in_time(
+    interaction: discord.Interaction, question: Awaitable[Answer], *, defer_after: float = DEFER_AFTER
+) -> None:
+    """Run a question; if it takes longer than DEFER_AFTER, defer so Discord keeps the interaction alive.
+
+    User errors become polite replies here so that a slow path and a fast one answer the same way.
+    """
+    task = asyncio.ensure_future(question)
+    done, _ = await asyncio.wait({task}, timeout=defer_after)
+    if not done:
+        await interaction.response.defer(thinking=True)
+    try:
+        answer = await task
+    except UserError as error:
+        answer = error_answer(error)
+    await send_answer(interaction, answer)
