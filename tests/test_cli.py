@@ -1,0 +1,164 @@
+"""The console front: the same answers as Discord, exit codes a script can rely on, nothing stored changed."""
+
+import asyncio
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.clock import FixedClock
+from bot.config import PROJECT_ROOT
+from tests.conftest import MINI_DATA, NOW, REAL_DATA, dump_database
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("PITWALL_DB_PATH", str(db))
+    monkeypatch.setenv("PITWALL_DATA_DIR", str(REAL_DATA))
+    monkeypatch.setenv("DISCORD_TOKEN", "")
+    monkeypatch.setenv("PITWALL_LOG_LEVEL", "INFO")
+    return db
+
+
+def ask(line: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["ask", line], clock=FixedClock(NOW), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_champion_2021_names_gallo_for_the_nations_and_toyota_for_the_manufacturers(env: Path) -> None:
+    code, out, _ = ask("/champion 2021")
+    assert code == 0
+    nations, manufacturers = out.split("Manufacturer", 1)
+    assert "Valerio Gallo — 🇮🇹 Italy" in nations
+    assert "Toyota" in manufacturers.split("\n\n")[0]
+
+
+def test_podium_2021_is_gallo_serrano_miyazono_in_that_order(env: Path) -> None:
+    code, out, _ = ask("/podium nations-cup 2021")
+    assert code == 0
+    gallo, serrano, miyazono = (out.index(n) for n in ("Valerio Gallo", "José Serrano", "Takuma Miyazono"))
+    assert gallo < serrano < miyazono
+    assert "José Serrano — 🇪🇸 Spain" in out
+    assert "Jorge" not in out and "France" not in out.split("World Final race")[0]
+
+
+def test_release_gt7_gives_the_day_and_both_platforms(env: Path) -> None:
+    code, out, _ = ask("/release gt7")
+    assert code == 0
+    assert "4 March 2022" in out and "PS5" in out and "PS4" in out
+    assert "Polyphony Digital" in out and "Sony Interactive Entertainment" in out
+
+
+def test_named_options_work_like_discord(env: Path) -> None:
+    code, out, _ = ask("/champion year:2021 competition:Coupe des Nations")
+    assert code == 0 and "Valerio Gallo" in out and "Toyota" not in out
+
+
+HOSTILE_USER_ERRORS = [
+    "/champion 1999",
+    "/champion 99999",
+    "/champion 2021 \"'; DROP TABLE season; --\"",
+    "/podium @everyone",
+    "/podium <@&123456789012345678>",
+    "/release \u200b",
+    "/release 🏎️🏎️",
+    "/release Robert'); DROP TABLE game;--",
+    "/champion abc",
+    "/podium nations-cup 1850",
+    "/champion 2021 '; DROP TABLE season; --",
+    '/release "unbalanced',
+    "/podium nations-cup 2021 2022",
+]
+HOSTILE_USAGE_ERRORS = [
+    "", "/", "/champion", "/frobnicate", "/about now", "/podium " + "x" * 400,
+]
+
+
+def test_hostile_input_gets_a_clear_reply_an_exit_code_and_changes_nothing(env: Path) -> None:
+    assert ask("/about")[0] == 0  # creates and fills the database
+    before = dump_database(env)
+    for line in HOSTILE_USER_ERRORS:
+        code, out, err = ask(line)
+        assert code == 1, line
+        assert "Sorry, I can't answer that" in err and "Traceback" not in err + out, line
+    for line in HOSTILE_USAGE_ERRORS:
+        code, out, err = ask(line)
+        assert code == 2, line
+        assert "Usage" in err and "Traceback" not in err + out, line
+    assert dump_database(env) == before
+
+
+def test_data_check_passes_on_the_mini_dataset(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PITWALL_DATA_DIR", str(MINI_DATA))
+    out = io.StringIO()
+    assert main(["data", "check"], out=out, err=io.StringIO()) == 0
+    assert "dataset OK" in out.getvalue()
+
+
+def _run_cli(*args: str, token: str | None = None, extra: dict[str, str] | None = None,
+             tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
+    environ.update({"PITWALL_DB_PATH": str(tmp_path / "sub.sqlite3"), "DISCORD_TOKEN": token or ""})
+    environ.update(extra or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=environ,
+                          cwd=PROJECT_ROOT, timeout=60, check=False)
+
+
+def test_python_m_bot_answers_offline(tmp_path: Path) -> None:
+    result = _run_cli("ask", "/champion 2021", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Valerio Gallo" in result.stdout
+
+
+def test_run_without_a_token_says_how_to_set_it_in_one_line(tmp_path: Path) -> None:
+    result = _run_cli("run", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "DISCORD_TOKEN is not set" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_with_a_malformed_token_never_echoes_it(tmp_path: Path) -> None:
+    secret = "my-secret-pasted-client-secret"
+    result = _run_cli("run", token=secret, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "does not look like a bot token" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
+async def test_run_with_a_token_discord_rejects_says_so_clearly(tmp_path: Path) -> None:
+    """A REST endpoint answering 401 like Discord does for a revoked token, reached via PITWALL_API_BASE."""
+    from aiohttp import web
+
+    async def unauthorized(request: web.Request) -> web.Response:
+        return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401,
+                                 content_type="application/json")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", unauthorized)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    token = "MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
+    environ.update({"PITWALL_DB_PATH": str(tmp_path / "r.sqlite3"), "DISCORD_TOKEN": token,
+                    "PITWALL_API_BASE": f"http://127.0.0.1:{port}/api/v10",
+                    "PITWALL_GATEWAY_URL": f"ws://127.0.0.1:{port}/"})
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=environ,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    finally:
+        await runner.cleanup()
+    output = stdout.decode() + stderr.decode()
+    assert process.returncode == 2
+    assert "Discord rejected DISCORD_TOKEN" in output
+    assert token not in output and "Traceback" not in output

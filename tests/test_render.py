@@ -1,0 +1,71 @@
+from datetime import time
+
+from bot.answer import Answer, Field, SourceRef
+from bot.core import Core
+from bot.dataset.model import ReleaseDate
+from bot.present import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, TOTAL_LIMIT, to_embed, to_text
+from bot.render import format_date
+
+
+def test_a_date_without_time_is_written_as_a_date_not_a_timestamp() -> None:
+    # A timestamp for midnight UTC would show 3 March to members in the Americas.
+    assert format_date(ReleaseDate(2022, 3, 4)) == "4 March 2022"
+    assert "<t:" not in format_date(ReleaseDate(2022, 3, 4))
+
+
+def test_partial_dates_say_what_is_not_known() -> None:
+    assert format_date(ReleaseDate(2027, 2)) == "February 2027 (day not announced)"
+    assert format_date(ReleaseDate(2028)) == "2028 (month not announced)"
+
+
+def test_an_exact_instant_uses_discord_timestamps_for_each_members_zone() -> None:
+    shown = format_date(ReleaseDate(2023, 11, 2), time(6, 0))
+    assert shown == "<t:1698904800:F> (<t:1698904800:R>)"
+
+
+def test_the_console_view_turns_timestamps_into_utc_text_and_drops_markdown() -> None:
+    answer = Answer(title="**Spec II**", description="**<t:1698904800:F> (<t:1698904800:R>)** — PS5",
+                    sources=(SourceRef("Example", "https://example.org"),))
+    text = to_text(answer)
+    assert "2 November 2023 06:00 UTC — PS5" in text
+    assert "**" not in text and "<t:" not in text
+    assert "Example <https://example.org>" in text
+
+
+def test_embeds_stay_within_discords_limits_however_long_the_answer() -> None:
+    answer = Answer(title="t" * 400, description="d" * 9000,
+                    fields=tuple(Field(f"f{i}", "v" * 3000) for i in range(40)))
+    embed = to_embed(answer)
+    assert len(embed.description or "") == DESCRIPTION_LIMIT
+    assert all(len(f.value or "") <= FIELD_VALUE_LIMIT for f in embed.fields)
+    assert len(embed) <= TOTAL_LIMIT and len(embed.fields) <= 25
+
+
+def test_errors_are_red_and_ephemeral_answers_are_not() -> None:
+    error, fine = Answer(title="e", error=True), Answer(title="a")
+    assert error.ephemeral and not fine.ephemeral
+    assert to_embed(error).colour != to_embed(fine).colour
+
+
+async def test_podium_shows_the_standing_and_the_final_race_as_different_things(core: Core) -> None:
+    answer = await core.questions.podium("nations-cup", 2021)
+    lines = answer.description.splitlines()
+    assert lines[0].startswith("🥇 **Valerio Gallo** — 🇮🇹 Italy")
+    assert lines[1].startswith("🥈 **José Serrano** — 🇪🇸 Spain")
+    assert lines[2].startswith("🥉 **Takuma Miyazono** — 🇯🇵 Japan")
+    race = next(f for f in answer.fields if f.name == "World Final race (not the standing)")
+    assert race.value.startswith("4. **José Serrano**")
+    assert "not a single race" in answer.fields[0].value
+
+
+async def test_team_results_list_their_drivers(core: Core) -> None:
+    answer = await core.questions.champion(2021, "manufacturers")
+    assert "Drivers: 🇧🇷 Igor Fraga, 🇯🇵 Tomoaki Yamanaka" in answer.fields[0].value
+
+
+async def test_every_answer_cites_its_sources(core: Core) -> None:
+    answer = await core.questions.release("gt7")
+    assert [s.url for s in answer.sources] == ["https://example.org/official", "https://example.org/press"]
+    assert answer.footer == "Sources: Example Official, Example Press"
+    embed = to_embed(answer)
+    assert embed.fields[-1].name == "Sources" and "https://example.org/press" in (embed.fields[-1].value or "")
