@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint check-data console clean
+.PHONY: run test lint check-data console bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,11 @@ check-data: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.answers
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check bot cogs tests
+	$(BIN)/ruff check bot cogs tests bench
 	$(BIN)/mypy
 
 clean:

@@ -38,7 +38,7 @@ class Questions:
         return render.timeline_answer(self.services.timeline())
 
     async def about(self) -> Answer:
-        return render.about_answer(await self.services.coverage())
+        return render.about_answer(self.services.coverage())
 
     async def _sources(self, ids: list[str]) -> dict[str, Source]:
         return {s.id: s for s in await self.services.sources_for(ids)}

@@ -30,6 +30,9 @@ class Catalog:
     game_names: NameIndex
     years: tuple[int, ...]  # every year with a season on record
     concluded_years: tuple[int, ...]
+    season_count: int
+    source_count: int
+    last_checked: date | None  # the newest "read" date of any source
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Services:
         competitions = await self.store.competitions()
         games = await self.store.games()
         seasons = await self.store.seasons()
+        sources = await self.store.sources()
         self._catalog = Catalog(
             competitions={c.slug: c for c in competitions},
             competition_names=NameIndex.build((c.slug, c.name, (c.name_fr, *c.aliases)) for c in competitions),
@@ -73,6 +77,9 @@ class Services:
             game_names=NameIndex.build((g.slug, g.title, g.aliases) for g in games),
             years=tuple(sorted({s.year for s in seasons})),
             concluded_years=tuple(sorted({s.year for s in seasons if s.status == "concluded"})),
+            season_count=len(seasons),
+            source_count=len(sources),
+            last_checked=max((s.read for s in sources), default=None),
         )
 
     # Names ---------------------------------------------------------------------------------------------
@@ -175,19 +182,18 @@ class Services:
 
     # About ---------------------------------------------------------------------------------------------
 
-    async def coverage(self) -> Coverage:
-        sources = await self.store.sources()
+    def coverage(self) -> Coverage:
+        """What the dataset covers; it only changes with a reload, so the catalog already knows."""
         catalog = self.catalog
-        seasons = await self.store.seasons()
         first, last = self._year_range()
         return Coverage(
             competitions=tuple(catalog.competitions.values()),
             first_year=first,
             last_year=last,
-            seasons=len(seasons),
+            seasons=catalog.season_count,
             games=len(catalog.games),
-            sources=len(sources),
-            last_checked=max((s.read for s in sources), default=None),
+            sources=catalog.source_count,
+            last_checked=catalog.last_checked,
         )
 
     async def sources_for(self, ids: list[str]) -> list[Source]:

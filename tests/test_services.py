@@ -83,6 +83,6 @@ async def test_a_release_known_by_month_stays_upcoming_until_that_month_ends(cor
 
 
 async def test_coverage_counts_what_is_on_record(core: Core) -> None:
-    coverage = await core.services.coverage()
+    coverage = core.services.coverage()
     assert (coverage.first_year, coverage.last_year, coverage.seasons, coverage.games) == (2021, 2022, 4, 4)
     assert coverage.last_checked is not None and coverage.last_checked.isoformat() == "2026-11-29"
