@@ -6,7 +6,7 @@ Name resolution, year checks and "not decided yet" live here, once, so every fro
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -85,32 +85,25 @@ class Services:
     # Names ---------------------------------------------------------------------------------------------
 
     def resolve_competition(self, text: str) -> Competition:
-        cleaned = _checked_text(text, "competition")
         catalog = self.catalog
-        slug = catalog.competition_names.lookup(cleaned)
-        if slug is not None:
-            return catalog.competitions[slug]
-        suggestions = catalog.competition_names.suggest(cleaned)
-        names = ", ".join(f"`{c.slug}` ({c.name})" for c in catalog.competitions.values())
-        message = t("error.unknown_competition", text=_quote(cleaned))
-        if suggestions:
-            message += " " + t("error.did_you_mean", suggestions=_or(f"`{s}`" for s in suggestions))
-        message += " " + t("error.known_competitions", names=names)
-        raise UnknownName(message, tuple(suggestions))
+        slug = _resolve(
+            catalog.competition_names, text, "competition",
+            unknown="error.unknown_competition",
+            describe=lambda key: f"`{key}`",
+            hint=t("error.known_competitions",
+                   names=", ".join(f"`{c.slug}` ({c.name})" for c in catalog.competitions.values())),
+        )
+        return catalog.competitions[slug]
 
     def resolve_game(self, text: str) -> Game:
-        cleaned = _checked_text(text, "game")
         catalog = self.catalog
-        slug = catalog.game_names.lookup(cleaned)
-        if slug is not None:
-            return catalog.games[slug]
-        suggestions = catalog.game_names.suggest(cleaned)
-        message = t("error.unknown_game", text=_quote(cleaned))
-        if suggestions:
-            titles = (f"**{catalog.games[s].title}** (`{s}`)" for s in suggestions)
-            message += " " + t("error.did_you_mean", suggestions=_or(titles))
-        message += " " + t("error.known_games_hint")
-        raise UnknownName(message, tuple(suggestions))
+        slug = _resolve(
+            catalog.game_names, text, "game",
+            unknown="error.unknown_game",
+            describe=lambda key: f"**{catalog.games[key].title}** (`{key}`)",
+            hint=t("error.known_games_hint"),
+        )
+        return catalog.games[slug]
 
     # Championships -------------------------------------------------------------------------------------
 
@@ -202,6 +195,20 @@ class Services:
 
 def _release_order(release: Release) -> tuple[object, ...]:
     return (release.date.first_day(), release.date.last_day(), release.time_utc is None, release.key)
+
+
+def _resolve(index: NameIndex, text: str, what: str, *, unknown: str, describe: Callable[[str], str],
+             hint: str) -> str:
+    """The key `text` names exactly, or UnknownName saying what is known and what came close."""
+    cleaned = _checked_text(text, what)
+    key = index.lookup(cleaned)
+    if key is not None:
+        return key
+    suggestions = index.suggest(cleaned)
+    message = t(unknown, text=_quote(cleaned))
+    if suggestions:
+        message += " " + t("error.did_you_mean", suggestions=_or(describe(s) for s in suggestions))
+    raise UnknownName(f"{message} {hint}", tuple(suggestions))
 
 
 def _checked_text(text: str, what: str) -> str:
