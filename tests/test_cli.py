@@ -162,3 +162,16 @@ async def test_run_with_a_token_discord_rejects_says_so_clearly(tmp_path: Path) 
     assert process.returncode == 2
     assert "Discord rejected DISCORD_TOKEN" in output
     assert token not in output and "Traceback" not in output
+
+
+def test_console_answers_each_line_and_quits(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
+    environ["PITWALL_DB_PATH"] = str(tmp_path / "console.sqlite3")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="/podium nc 2021\n/frobnicate\nhelp\nquit\n",
+        capture_output=True, text=True, env=environ, cwd=PROJECT_ROOT, timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Valerio Gallo" in result.stdout
+    assert "unknown command '/frobnicate'" in result.stdout and "Usage" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
