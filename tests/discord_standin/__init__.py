@@ -1,0 +1,38 @@
+"""A local stand-in for Discord's REST v10 API and gateway v10, for end-to-end tests
+of discord.py bots. See tests/README.md."""
+
+from .model import (
+    ADMINISTRATOR,
+    DEFAULT_EVERYONE_PERMISSIONS,
+    EPHEMERAL_FLAG,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
+    Channel,
+    Guild,
+    Member,
+    PermissionOverwrite,
+    RecordedMessage,
+    RequestRecord,
+    Role,
+    User,
+)
+from .scenario import DiscordStandIn, InteractionResult, InteractionTimeout
+
+__all__ = [
+    "ADMINISTRATOR",
+    "DEFAULT_EVERYONE_PERMISSIONS",
+    "EPHEMERAL_FLAG",
+    "SEND_MESSAGES",
+    "VIEW_CHANNEL",
+    "Channel",
+    "DiscordStandIn",
+    "Guild",
+    "InteractionResult",
+    "InteractionTimeout",
+    "Member",
+    "PermissionOverwrite",
+    "RecordedMessage",
+    "RequestRecord",
+    "Role",
+    "User",
+]

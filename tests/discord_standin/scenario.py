@@ -1,0 +1,655 @@
+"""Scenario API used by tests: start the stand-in, build the world, invoke commands and
+inspect what the bot did.
+
+    async with DiscordStandIn(heartbeat_interval=0.5) as discord:
+        guild = discord.add_guild("Paddock")
+        chan = discord.add_channel(guild.id, "general")
+        ...  # point discord.py at discord.api_base / discord.gateway_url and start the bot
+        await discord.wait_ready()
+        await discord.wait_synced()
+        res = await discord.invoke("champion", {"year": 2021})
+        assert "Verstappen" in res.content
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from .faults import CHANNEL_FAULTS, ChannelFault, FaultPlan, RateLimiter
+from .gateway import INTENT_GUILDS, GatewayHub
+from .model import (
+    DEFAULT_EVERYONE_PERMISSIONS,
+    EPHEMERAL_FLAG,
+    JSON,
+    Channel,
+    Guild,
+    InteractionRecord,
+    Member,
+    PermissionOverwrite,
+    RecordedMessage,
+    RequestRecord,
+    Role,
+    User,
+)
+from .routes import LOADING_FLAG, Routes
+from .server import API_PREFIX, StandInServer
+from .state import SyncCall, World
+
+# Application command option types.
+SUB_COMMAND = 1
+SUB_COMMAND_GROUP = 2
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
+
+
+class InteractionTimeout(TimeoutError):
+    """The bot did not (fully) answer an interaction in time."""
+
+
+@dataclass
+class InteractionResult:
+    """What the bot did with one interaction. Live: follow-ups keep arriving after return."""
+
+    record: InteractionRecord
+    dispatched_at: float
+
+    @property
+    def interaction_id(self) -> int:
+        return self.record.id
+
+    @property
+    def token(self) -> str:
+        return self.record.token
+
+    @property
+    def callback_type(self) -> int | None:
+        return self.record.callback_type
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.record.acknowledged
+
+    @property
+    def deferred(self) -> bool:
+        return self.record.deferred
+
+    @property
+    def original(self) -> RecordedMessage | None:
+        return None if self.record.original_deleted else self.record.original
+
+    @property
+    def loading(self) -> bool:
+        """Deferred and neither edited nor followed up yet."""
+        orig = self.record.original
+        return orig is not None and bool(orig.flags & LOADING_FLAG)
+
+    @property
+    def content(self) -> str:
+        """Content of the original response (after a defer: of the edit/first follow-up)."""
+        return self.original.content if self.original is not None else ""
+
+    @property
+    def embeds(self) -> list[JSON]:
+        return self.original.embeds if self.original is not None else []
+
+    @property
+    def allowed_mentions(self) -> JSON | None:
+        return self.original.allowed_mentions if self.original is not None else None
+
+    @property
+    def components(self) -> list[JSON]:
+        return self.original.components if self.original is not None else []
+
+    @property
+    def flags(self) -> int:
+        return self.original.flags if self.original is not None else 0
+
+    @property
+    def ephemeral(self) -> bool:
+        if self.record.deferred:
+            return self.record.deferred_ephemeral
+        return bool(self.flags & EPHEMERAL_FLAG)
+
+    @property
+    def followups(self) -> list[RecordedMessage]:
+        """Follow-up messages (after a defer the first one is also the original)."""
+        return [m for m in self.record.followups if not m.deleted]
+
+    @property
+    def messages(self) -> list[RecordedMessage]:
+        """Original response (if any) followed by the other follow-ups."""
+        out: list[RecordedMessage] = []
+        if self.original is not None:
+            out.append(self.original)
+        out.extend(m for m in self.followups if m is not self.original)
+        return out
+
+    @property
+    def choices(self) -> list[JSON]:
+        """Autocomplete choices (callback type 8)."""
+        data = self.record.callback_data or {}
+        return list(data.get("choices") or [])
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from dispatch to the accepted initial callback."""
+        if self.record.callback_at is None:
+            return None
+        return self.record.callback_at - self.dispatched_at
+
+    @property
+    def rejected(self) -> list[tuple[int, JSON]]:
+        """Callbacks the stand-in refused: (status, error body), e.g. (404, code 10062)."""
+        return list(self.record.rejected)
+
+    @property
+    def error_code(self) -> int | None:
+        return int(self.record.rejected[0][1]["code"]) if self.record.rejected else None
+
+    @property
+    def expired(self) -> bool:
+        return self.error_code == 10062
+
+    def _settled(self) -> bool:
+        rec = self.record
+        if rec.rejected and not rec.acknowledged:
+            return True
+        if not rec.acknowledged:
+            return False
+        if rec.callback_type == 5:
+            return not self.loading or rec.original_deleted
+        return True
+
+    async def wait_followups(self, count: int = 1, *, timeout: float = 5.0) -> list[RecordedMessage]:
+        """Wait until at least ``count`` follow-ups were sent."""
+        await _wait_until(self.record, lambda: len(self.followups) >= count, timeout,
+                          f"expected {count} follow-up(s), got {len(self.followups)}")
+        return self.followups
+
+
+async def _wait_until(rec: InteractionRecord, predicate: Any, timeout: float, what: str) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        remaining = end - loop.time()
+        if remaining <= 0:
+            raise InteractionTimeout(f"/{rec.command_name}: {what} within {timeout}s")
+        rec.changed.clear()
+        if predicate():
+            break
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(rec.changed.wait(), timeout=remaining)
+
+
+class DiscordStandIn:
+    """A local Discord (REST v10 + gateway v10) for one bot application.
+
+    Parameters: ``token`` the bot token the client must present; ``heartbeat_interval``
+    seconds sent in HELLO; ``interaction_deadline`` seconds an initial callback may take
+    (Discord: 3); ``nonce_window`` seconds an ``enforce_nonce`` nonce is remembered;
+    ``default_bucket`` (limit, window) for every route bucket; ``global_limit`` requests/s.
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str = "standin-token",
+        application_id: int | None = None,
+        bot_name: str = "pitwall",
+        heartbeat_interval: float = 41.25,
+        interaction_deadline: float = 3.0,
+        nonce_window: float = 300.0,
+        default_bucket: tuple[int, float] = (50, 1.0),
+        global_limit: int = 50,
+    ) -> None:
+        self.world = World(token=token, application_id=application_id, bot_name=bot_name, nonce_window=nonce_window)
+        self.interaction_deadline = interaction_deadline
+        self.gateway = GatewayHub(self.world, heartbeat_interval_ms=int(heartbeat_interval * 1000))
+        self.limiter = RateLimiter(default_limit=default_bucket[0], default_window=default_bucket[1],
+                                   global_limit=global_limit)
+        self.faults = FaultPlan()
+        self.routes = Routes(self.world, self.gateway)
+        self.server = StandInServer(self.world, self.gateway, self.routes, self.limiter, self.faults)
+        self.default_user = self.world.add_user("driver")
+
+    # ---- lifecycle ------------------------------------------------------------------
+    async def start(self) -> DiscordStandIn:
+        await self.server.start()
+        self.gateway.gateway_url = self.gateway_url
+        return self
+
+    async def close(self) -> None:
+        await self.server.stop()
+
+    async def __aenter__(self) -> DiscordStandIn:
+        return await self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def token(self) -> str:
+        return self.world.token
+
+    @property
+    def application_id(self) -> int:
+        return self.world.application_id
+
+    @property
+    def bot_user(self) -> User:
+        return self.world.bot
+
+    @property
+    def api_base(self) -> str:
+        """Value for ``discord.http.Route.BASE``."""
+        return self.server.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        """Value for ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY`` (as a yarl.URL)."""
+        return f"ws://127.0.0.1:{self.server.port}/"
+
+    # ---- world building -------------------------------------------------------------
+    def add_user(self, username: str, *, user_id: int | None = None, bot: bool = False) -> User:
+        return self.world.add_user(username, user_id=user_id, bot=bot)
+
+    def add_guild(
+        self, name: str = "Paddock", *, guild_id: int | None = None,
+        everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS, bot_permissions: int | None = None,
+        owner_id: int | None = None, locale: str = "en-US",
+    ) -> Guild:
+        """Add a guild the bot is in. After READY this also dispatches GUILD_CREATE."""
+        guild = self.world.add_guild(name, guild_id=guild_id, everyone_permissions=everyone_permissions,
+                                     bot_permissions=bot_permissions, owner_id=owner_id, locale=locale)
+        guild.members.setdefault(self.default_user.id, Member(user=self.default_user, guild_id=guild.id))
+        self._live("GUILD_CREATE", guild.to_create_payload(), INTENT_GUILDS)
+        return guild
+
+    def add_channel(
+        self, guild_id: int, name: str, *, channel_id: int | None = None, type: int = 0,
+        topic: str | None = None, parent_id: int | None = None,
+        overwrites: list[PermissionOverwrite] | None = None,
+    ) -> Channel:
+        guild = self.world.guild(guild_id)
+        ch = Channel(id=channel_id or self.world.ids.next(), guild_id=guild_id, name=name, type=type,
+                     topic=topic, parent_id=parent_id, position=len(guild.channels),
+                     permission_overwrites=list(overwrites or []))
+        guild.channels[ch.id] = ch
+        self._live("CHANNEL_CREATE", ch.to_payload(), INTENT_GUILDS)
+        return ch
+
+    def add_role(
+        self, guild_id: int, name: str, *, permissions: int = 0, role_id: int | None = None,
+        members: list[int] | None = None, color: int = 0,
+    ) -> Role:
+        guild = self.world.guild(guild_id)
+        role = Role(id=role_id or self.world.ids.next(), guild_id=guild_id, name=name, permissions=permissions,
+                    position=len(guild.roles), color=color)
+        guild.roles[role.id] = role
+        self._live("GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": role.to_payload()}, INTENT_GUILDS)
+        for uid in members or []:
+            self.add_member(guild_id, self.world.users[uid], roles=[role.id])
+        return role
+
+    def add_member(self, guild_id: int, user: User, *, roles: list[int] | None = None,
+                   nick: str | None = None) -> Member:
+        guild = self.world.guild(guild_id)
+        member = guild.members.get(user.id)
+        if member is None:
+            member = Member(user=user, guild_id=guild_id, nick=nick)
+            guild.members[user.id] = member
+        for rid in roles or []:
+            if rid not in member.roles:
+                member.roles.append(rid)
+        return member
+
+    def _live(self, event: str, data: JSON, intent: int) -> None:
+        if self.gateway.sessions:
+            asyncio.get_running_loop().create_task(self.gateway.dispatch(event, data, intent=intent))
+
+    # ---- waiting --------------------------------------------------------------------
+    async def wait_ready(self, timeout: float = 10.0) -> None:
+        """Wait until a client IDENTIFYed and got READY + GUILD_CREATEs.
+
+        Note: discord.py fires ``on_ready`` ``guild_ready_timeout`` (default 2 s) after the
+        last GUILD_CREATE; pass ``guild_ready_timeout=0.1`` to the test client to shorten it.
+        """
+        await asyncio.wait_for(self.gateway.wait_ready(), timeout)
+
+    async def wait_synced(self, timeout: float = 10.0) -> None:
+        """Wait until at least one bulk command overwrite (PUT) was received."""
+        await asyncio.wait_for(self.world.synced.wait(), timeout)
+
+    async def wait_connected(self, *, min_resumes: int = 0, timeout: float = 10.0) -> None:
+        """Wait for a live gateway session (after at least ``min_resumes`` RESUMEs)."""
+        await asyncio.wait_for(self.gateway.wait_connected(min_resumes=min_resumes), timeout)
+
+    # ---- inspection -----------------------------------------------------------------
+    def synced_commands(self, guild_id: int | None = None) -> list[JSON]:
+        """Commands as currently registered (global if guild_id is None), ids assigned."""
+        return list(self.world.commands.get(guild_id, []))
+
+    @property
+    def sync_count(self) -> int:
+        """Number of bulk overwrite PUTs (global + guild)."""
+        return len(self.world.sync_calls)
+
+    @property
+    def sync_calls(self) -> list[SyncCall]:
+        return list(self.world.sync_calls)
+
+    def messages(self, channel_id: int) -> list[RecordedMessage]:
+        """Messages the bot created via POST /channels/{id}/messages (not deleted)."""
+        return [m for m in self.world.channel_messages.get(channel_id, [])
+                if m.kind == "channel" and not m.deleted]
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        return list(self.world.requests)
+
+    def requests_to(self, pattern: str) -> list[RequestRecord]:
+        """Requests whose ``"METHOD /path"`` or route template matches the glob ``pattern``."""
+        from .faults import route_matches
+
+        out = []
+        for r in self.world.requests:
+            template = r.route.partition(" ")[2]
+            if route_matches(pattern, r.method, r.path, template):
+                out.append(r)
+        return out
+
+    @property
+    def unexpected_requests(self) -> list[RequestRecord]:
+        """Requests no route handled (answered with the generic 404)."""
+        return [r for r in self.world.requests if not r.matched]
+
+    @property
+    def rate_limited_count(self) -> int:
+        return self.limiter.rate_limited_count
+
+    @property
+    def identify_count(self) -> int:
+        return self.gateway.identify_count
+
+    @property
+    def resume_count(self) -> int:
+        return self.gateway.resume_count
+
+    @property
+    def heartbeat_count(self) -> int:
+        return self.gateway.heartbeat_count
+
+    # ---- faults and limits ----------------------------------------------------------
+    def set_rate_limit(self, pattern: str, *, limit: int, window: float) -> None:
+        """Bucket size for routes matching ``pattern`` (e.g. ``"POST /channels/*/messages"``)."""
+        self.limiter.configure(pattern, limit=limit, window=window)
+
+    def rate_limit_next(self, pattern: str, *, count: int = 1, retry_after: float = 0.2,
+                        is_global: bool = False) -> None:
+        """Answer the next ``count`` matching requests with 429."""
+        self.limiter.force(pattern, count=count, retry_after=retry_after, is_global=is_global)
+
+    def set_global_limit(self, requests: int, *, window: float = 1.0) -> None:
+        """Global limit: ``requests`` per ``window`` seconds (Discord: 50 per 1 s)."""
+        self.limiter.global_limit = requests
+        self.limiter.global_window = window
+
+    def disable_rate_limits(self) -> None:
+        self.limiter.enabled = False
+
+    def fail_next(self, pattern: str, count: int = 1, *, status: int = 500) -> None:
+        """Answer the next ``count`` requests matching ``pattern`` with ``status`` (5xx)."""
+        self.faults.add_server_errors(pattern, count, status)
+
+    def fail_channel(self, channel_id: int, kind: str = "missing_permissions", *,
+                     methods: list[str] | None = None) -> None:
+        """Every request to /channels/{channel_id}/... fails. ``kind``: missing_permissions
+        (403/50013), missing_access (403/50001) or unknown_channel (404/10003)."""
+        status, code, message = CHANNEL_FAULTS[kind]
+        self.faults.channel_faults[channel_id] = ChannelFault(
+            status, code, message, frozenset(m.upper() for m in methods) if methods else None)
+
+    def clear_channel_fault(self, channel_id: int) -> None:
+        self.faults.channel_faults.pop(channel_id, None)
+
+    async def drop_gateway(self, code: int | None = 4000) -> None:
+        """Close the bot's gateway socket (``None`` = abrupt TCP abort). discord.py resumes."""
+        await self.gateway.drop(code=code)
+
+    async def invalidate_session(self, resumable: bool = False) -> None:
+        await self.gateway.send_op(9, resumable)
+
+    async def request_reconnect(self) -> None:
+        await self.gateway.send_op(7, None)
+
+    async def dispatch(self, event: str, data: JSON) -> None:
+        """Send an arbitrary DISPATCH event to the bot."""
+        await self.gateway.dispatch(event, data)
+
+    # ---- interactions ---------------------------------------------------------------
+    async def invoke(
+        self,
+        command: str,
+        options: dict[str, Any] | None = None,
+        *,
+        user: User | int | None = None,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        locale: str = "en-US",
+        permissions: int | None = None,
+        dm: bool = False,
+        timeout: float = 5.0,
+    ) -> InteractionResult:
+        """Dispatch a slash command (``"reminders add"`` for subcommands) and wait until the
+        bot answered: callback type 4/6/7/9, or a 5 followed by an edit or follow-up, or
+        a rejected (late/duplicate) callback. Raises :class:`InteractionTimeout` otherwise."""
+        rec = await self._dispatch_interaction(2, command, options or {}, None, user=user, guild_id=guild_id,
+                                               channel_id=channel_id, locale=locale, permissions=permissions,
+                                               dm=dm)
+        result = InteractionResult(rec, rec.created_at)
+        await _wait_until(rec, result._settled, timeout, "no complete response")
+        return result
+
+    async def autocomplete(
+        self,
+        command: str,
+        options: dict[str, Any] | None = None,
+        *,
+        focused: str,
+        user: User | int | None = None,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        locale: str = "en-US",
+        timeout: float = 5.0,
+    ) -> list[JSON]:
+        """Send an autocomplete interaction (type 4) and return the bot's choices."""
+        result = await self.autocomplete_result(command, options, focused=focused, user=user, guild_id=guild_id,
+                                                channel_id=channel_id, locale=locale, timeout=timeout)
+        return result.choices
+
+    async def autocomplete_result(
+        self, command: str, options: dict[str, Any] | None = None, *, focused: str,
+        user: User | int | None = None, guild_id: int | None = None, channel_id: int | None = None,
+        locale: str = "en-US", timeout: float = 5.0,
+    ) -> InteractionResult:
+        rec = await self._dispatch_interaction(4, command, options or {}, focused, user=user, guild_id=guild_id,
+                                               channel_id=channel_id, locale=locale, permissions=None, dm=False)
+        result = InteractionResult(rec, rec.created_at)
+        await _wait_until(rec, result._settled, timeout, "no autocomplete result")
+        return result
+
+    def interactions(self) -> list[InteractionResult]:
+        return [InteractionResult(r, r.created_at) for r in self.world.interactions_by_id.values()]
+
+    # ---- interaction payload building -----------------------------------------------
+    def _resolve_user(self, user: User | int | None) -> User:
+        if user is None:
+            return self.default_user
+        if isinstance(user, User):
+            self.world.users.setdefault(user.id, user)
+            return user
+        found = self.world.users.get(user)
+        if found is None:
+            raise KeyError(f"unknown user {user}; call add_user() first")
+        return found
+
+    async def _dispatch_interaction(
+        self, itype: int, command: str, options: dict[str, Any], focused: str | None, *,
+        user: User | int | None, guild_id: int | None, channel_id: int | None, locale: str,
+        permissions: int | None, dm: bool,
+    ) -> InteractionRecord:
+        world = self.world
+        invoker = self._resolve_user(user)
+        guild: Guild | None = None
+        if not dm:
+            if guild_id is None:
+                if not world.guilds:
+                    raise ValueError("no guild: add_guild() first or pass dm=True")
+                guild_id = next(iter(world.guilds))
+            guild = world.guild(guild_id)
+        parts = command.split()
+        cmd = world.find_command(parts[0], guild_id)
+        if cmd is None:
+            raise KeyError(f"command {parts[0]!r} was not synced (guild={guild_id}); synced: "
+                           f"{ {k: [c['name'] for c in v] for k, v in world.commands.items()} }")
+        data_options, resolved = self._build_options(cmd, parts[1:], options, focused, guild)
+        data: JSON = {"id": cmd["id"], "name": cmd["name"], "type": cmd.get("type", 1)}
+        if data_options:
+            data["options"] = data_options
+        if resolved:
+            data["resolved"] = resolved
+        if cmd.get("guild_id"):
+            data["guild_id"] = cmd["guild_id"]
+
+        if guild is not None:
+            if channel_id is None:
+                text = [c for c in guild.channels.values() if c.type in (0, 5)]
+                if not text:
+                    raise ValueError(f"guild {guild.id} has no text channel: add_channel() first")
+                channel_id = text[0].id
+            channel = guild.channels.get(channel_id)
+            if channel is None:
+                raise KeyError(f"unknown channel {channel_id} in guild {guild.id}")
+            member = guild.members.get(invoker.id) or Member(user=invoker, guild_id=guild.id)
+            guild.members.setdefault(invoker.id, member)
+            perms = permissions if permissions is not None else guild.channel_permissions(invoker.id, channel.id)
+        else:
+            channel = world.dm_channel_for(invoker)
+            channel_id = channel.id
+
+        loop = asyncio.get_running_loop()
+        rec = InteractionRecord(
+            id=world.ids.next(), token=f"aW50ZXJhY3Rpb246{world.ids.next()}", type=itype,
+            command_name=command, guild_id=guild.id if guild else None, channel_id=channel.id, user=invoker,
+            payload={}, created_at=loop.time(), deadline=self.interaction_deadline,
+        )
+        payload: JSON = {
+            "id": str(rec.id),
+            "application_id": str(world.application_id),
+            "type": itype,
+            "data": data,
+            "channel": channel.to_payload(),
+            "channel_id": str(channel.id),
+            "token": rec.token,
+            "version": 1,
+            "locale": locale,
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "attachment_size_limit": 8 * 1024 * 1024,
+        }
+        if guild is not None:
+            payload.update(
+                guild_id=str(guild.id),
+                guild={"id": str(guild.id), "locale": guild.locale, "features": []},
+                guild_locale=guild.locale,
+                member=member.to_payload(permissions=perms),
+                app_permissions=str(guild.channel_permissions(world.bot.id, channel.id)),
+                authorizing_integration_owners={"0": str(guild.id)},
+                context=0,
+            )
+        else:
+            payload.update(
+                user=invoker.to_payload(),
+                app_permissions=str(DEFAULT_EVERYONE_PERMISSIONS),
+                authorizing_integration_owners={"0": "0"},
+                context=1,
+            )
+        rec.payload = payload
+        world.interactions_by_id[rec.id] = rec
+        world.interactions_by_token[rec.token] = rec
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return rec
+
+    def _build_options(
+        self, cmd: JSON, path: list[str], values: dict[str, Any], focused: str | None, guild: Guild | None,
+    ) -> tuple[list[JSON], JSON]:
+        resolved: JSON = {}
+        defs: list[JSON] = list(cmd.get("options") or [])
+        chain: list[JSON] = []
+        for name in path:
+            sub = next((o for o in defs if o["name"] == name and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)),
+                       None)
+            if sub is None:
+                raise KeyError(f"/{cmd['name']} has no subcommand (group) {name!r}")
+            chain.append(sub)
+            defs = list(sub.get("options") or [])
+        if any(o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP) for o in defs):
+            raise ValueError(f"/{cmd['name']} {' '.join(path)} needs a subcommand: "
+                             f"{[o['name'] for o in defs]}")
+        leaf: list[JSON] = []
+        known = {o["name"]: o for o in defs}
+        for name, value in values.items():
+            odef = known.get(name)
+            if odef is None:
+                raise KeyError(f"/{cmd['name']} has no option {name!r}; options: {list(known)}")
+            opt: JSON = {"name": name, "type": odef["type"],
+                         "value": self._option_value(odef["type"], value, resolved, guild, name == focused)}
+            if name == focused:
+                opt["focused"] = True
+            leaf.append(opt)
+        if focused is None:
+            missing = [o["name"] for o in defs if o.get("required") and o["name"] not in values]
+            if missing:
+                raise ValueError(f"/{cmd['name']}: missing required option(s) {missing}")
+        elif focused not in values:
+            leaf.append({"name": focused, "type": known[focused]["type"], "value": "", "focused": True})
+        options = leaf
+        for sub in reversed(chain):
+            options = [{"name": sub["name"], "type": sub["type"], "options": options}]
+        return options, resolved
+
+    def _option_value(self, otype: int, value: Any, resolved: JSON, guild: Guild | None, focused: bool) -> Any:
+        if focused:
+            return str(value)  # Discord sends the partial, unvalidated text for focused options
+        if otype == STRING:
+            return str(value)
+        if otype == INTEGER:
+            return int(value)
+        if otype == NUMBER:
+            return float(value)
+        if otype == BOOLEAN:
+            return bool(value)
+        snowflake = int(getattr(value, "id", value))
+        if otype in (USER, MENTIONABLE) and snowflake in self.world.users:
+            user = self.world.users[snowflake]
+            resolved.setdefault("users", {})[str(user.id)] = user.to_payload()
+            if guild is not None and user.id in guild.members:
+                member = guild.members[user.id].to_payload(permissions=guild.base_permissions(user.id))
+                member.pop("user")
+                resolved.setdefault("members", {})[str(user.id)] = member
+        elif otype in (ROLE, MENTIONABLE) and guild is not None and snowflake in guild.roles:
+            resolved.setdefault("roles", {})[str(snowflake)] = guild.roles[snowflake].to_payload()
+        elif otype == CHANNEL:
+            ch = self.world.find_channel(snowflake)
+            if ch is not None:
+                cp = ch.to_payload()
+                resolved.setdefault("channels", {})[str(snowflake)] = {
+                    "id": cp["id"], "type": cp["type"], "name": cp.get("name", ""), "permissions": "0",
+                    "parent_id": cp.get("parent_id"),
+                }
+        return str(snowflake)

@@ -1,0 +1,181 @@
+"""The stand-in's world: one bot application, its guilds, synced commands, the messages
+the bot sent, the interactions dispatched to it and a log of every REST request.
+
+Handlers (REST and gateway) mutate the world; the scenario API reads it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import (
+    DEFAULT_EVERYONE_PERMISSIONS,
+    JSON,
+    Channel,
+    Guild,
+    InteractionRecord,
+    Member,
+    RecordedMessage,
+    RequestRecord,
+    Role,
+    SnowflakeGenerator,
+    User,
+)
+
+
+@dataclass
+class SyncCall:
+    """One bulk overwrite (PUT) of application commands."""
+
+    guild_id: int | None
+    commands: list[JSON]
+    at: float = field(default_factory=time.monotonic)
+
+
+class World:
+    def __init__(self, *, token: str, application_id: int | None, bot_name: str, nonce_window: float) -> None:
+        self.ids = SnowflakeGenerator()
+        self.token = token
+        self.application_id = application_id or self.ids.next()
+        # On Discord a bot user's id equals its application id.
+        self.bot = User(id=self.application_id, username=bot_name, bot=True)
+        self.owner = User(id=self.ids.next(), username="owner")
+        self.users: dict[int, User] = {self.bot.id: self.bot, self.owner.id: self.owner}
+        self.guilds: dict[int, Guild] = {}
+        self.dm_channels: dict[int, Channel] = {}
+        self.commands: dict[int | None, list[JSON]] = {}
+        self.sync_calls: list[SyncCall] = []
+        self.synced = asyncio.Event()
+        self.messages: dict[int, RecordedMessage] = {}
+        self.channel_messages: dict[int, list[RecordedMessage]] = {}
+        self.nonce_window = nonce_window
+        self._nonces: dict[tuple[int, str], tuple[float, RecordedMessage]] = {}
+        self.interactions_by_id: dict[int, InteractionRecord] = {}
+        self.interactions_by_token: dict[str, InteractionRecord] = {}
+        self.requests: list[RequestRecord] = []
+
+    # ---- entities -------------------------------------------------------------------
+    def add_user(self, username: str, *, user_id: int | None = None, bot: bool = False) -> User:
+        user = User(id=user_id or self.ids.next(), username=username, bot=bot)
+        self.users[user.id] = user
+        return user
+
+    def add_guild(
+        self, name: str, *, guild_id: int | None = None, everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
+        bot_permissions: int | None = None, owner_id: int | None = None, locale: str = "en-US",
+    ) -> Guild:
+        gid = guild_id or self.ids.next()
+        guild = Guild(id=gid, name=name, owner_id=owner_id or self.owner.id, locale=locale)
+        guild.roles[gid] = Role(id=gid, guild_id=gid, name="@everyone", permissions=everyone_permissions)
+        bot_roles: list[int] = []
+        if bot_permissions is not None:
+            # The managed integration role Discord creates when a bot joins with permissions.
+            role = Role(id=self.ids.next(), guild_id=gid, name=self.bot.username, permissions=bot_permissions,
+                        position=1, managed=True)
+            guild.roles[role.id] = role
+            bot_roles.append(role.id)
+        guild.members[self.bot.id] = Member(user=self.bot, guild_id=gid, roles=bot_roles)
+        owner = self.users.get(guild.owner_id) or self.owner
+        guild.members.setdefault(owner.id, Member(user=owner, guild_id=gid))
+        self.guilds[gid] = guild
+        return guild
+
+    def guild(self, guild_id: int) -> Guild:
+        try:
+            return self.guilds[guild_id]
+        except KeyError:
+            raise KeyError(f"unknown guild {guild_id}; call add_guild() first") from None
+
+    def find_channel(self, channel_id: int) -> Channel | None:
+        for guild in self.guilds.values():
+            ch = guild.channels.get(channel_id)
+            if ch is not None:
+                return ch
+        return self.dm_channels.get(channel_id)
+
+    def dm_channel_for(self, user: User) -> Channel:
+        for ch in self.dm_channels.values():
+            if ch.recipient is not None and ch.recipient.id == user.id:
+                return ch
+        ch = Channel(id=self.ids.next(), guild_id=None, name="", type=1, recipient=user)
+        self.dm_channels[ch.id] = ch
+        return ch
+
+    # ---- commands -------------------------------------------------------------------
+    def overwrite_commands(self, guild_id: int | None, payload: list[JSON]) -> list[JSON]:
+        """Bulk overwrite: keep ids of commands whose (name, type) already existed."""
+        old = {(c["name"], c.get("type", 1)): c for c in self.commands.get(guild_id, [])}
+        result: list[JSON] = []
+        for cmd in payload:
+            key = (cmd["name"], cmd.get("type", 1))
+            prev = old.get(key)
+            stored = self.render_command(cmd, guild_id, prev["id"] if prev else str(self.ids.next()))
+            result.append(stored)
+        self.commands[guild_id] = result
+        self.sync_calls.append(SyncCall(guild_id, [dict(c) for c in payload]))
+        self.synced.set()
+        return result
+
+    def render_command(self, cmd: JSON, guild_id: int | None, cmd_id: str) -> JSON:
+        stored: JSON = {
+            "id": cmd_id,
+            "application_id": str(self.application_id),
+            "version": str(self.ids.next()),
+            "type": cmd.get("type", 1),
+            "name": cmd["name"],
+            "description": cmd.get("description", ""),
+            "options": cmd.get("options", []),
+            "default_member_permissions": cmd.get("default_member_permissions"),
+            "dm_permission": cmd.get("dm_permission", True),
+            "nsfw": cmd.get("nsfw", False),
+            "name_localizations": cmd.get("name_localizations"),
+            "description_localizations": cmd.get("description_localizations"),
+            "integration_types": cmd.get("integration_types", [0]),
+            "contexts": cmd.get("contexts"),
+        }
+        if guild_id is not None:
+            stored["guild_id"] = str(guild_id)
+        return stored
+
+    def find_command(self, name: str, guild_id: int | None, type_: int = 1) -> JSON | None:
+        scopes: list[int | None] = [guild_id, None] if guild_id is not None else [None]
+        for scope in scopes:
+            for cmd in self.commands.get(scope, []):
+                if cmd["name"] == name and cmd.get("type", 1) == type_:
+                    return cmd
+        return None
+
+    # ---- messages -------------------------------------------------------------------
+    def new_message(
+        self, channel_id: int, payload: JSON, kind: str, *, attachments: list[str] | None = None,
+        interaction_id: int | None = None,
+    ) -> RecordedMessage:
+        ch = self.find_channel(channel_id)
+        msg = RecordedMessage(
+            id=self.ids.next(), channel_id=channel_id, author=self.bot, payload=dict(payload), kind=kind,
+            attachments=attachments or [], interaction_id=interaction_id,
+            guild_id=ch.guild_id if ch is not None else None,
+        )
+        self.messages[msg.id] = msg
+        self.channel_messages.setdefault(channel_id, []).append(msg)
+        return msg
+
+    def nonce_lookup(self, channel_id: int, nonce: str) -> RecordedMessage | None:
+        entry = self._nonces.get((channel_id, nonce))
+        if entry is None or time.monotonic() - entry[0] > self.nonce_window:
+            return None
+        return entry[1]
+
+    def nonce_store(self, channel_id: int, nonce: str, msg: RecordedMessage) -> None:
+        self._nonces[(channel_id, nonce)] = (time.monotonic(), msg)
+
+    # ---- requests -------------------------------------------------------------------
+    def record_request(self, record: RequestRecord) -> None:
+        self.requests.append(record)
+
+    def major_parameters(self, match: dict[str, Any]) -> str:
+        keys = ("channel_id", "guild_id", "webhook_id", "webhook_token")
+        return "+".join(str(match[k]) for k in keys if k in match)
