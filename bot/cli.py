@@ -19,7 +19,6 @@ from bot.console import EXIT_OK, EXIT_USAGE, USAGE, UsageError, ask
 from bot.core import Core
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError
-from bot.discord_endpoints import apply_endpoints
 from bot.present import to_text
 from bot.store import StoreError
 
@@ -84,17 +83,15 @@ def _setup_logging(level: str, *, quiet: bool) -> None:
 
 
 def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = False) -> int:
-    from bot.client import PitwallBot  # imported here so `ask` and `data check` never need the cogs
+    from bot.launch import prepare, serve  # imported here so `ask` and `data check` never load discord.ext
 
     try:
-        token = settings.require_token()
-        apply_endpoints(settings.api_base, settings.gateway_url)
+        bot, token = prepare(settings, clock, sync_only=sync_only)
     except (SettingsError, ValueError) as exc:
         print(f"pitwall: {exc}", file=err)
         return EXIT_USAGE
-    bot = PitwallBot(settings, clock, sync_only=sync_only)
     try:
-        asyncio.run(bot.start(token))
+        asyncio.run(serve(bot, token))
     except discord.LoginFailure:
         print("pitwall: Discord rejected DISCORD_TOKEN (401 Unauthorized). Reset the token in the Developer "
               "Portal (Bot page) and put the new one in .env.", file=err)

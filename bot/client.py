@@ -26,8 +26,10 @@ def intents() -> discord.Intents:
 
 
 class PitwallBot(commands.Bot):
-    def __init__(self, settings: Settings, clock: Clock | None = None, *, sync_only: bool = False) -> None:
+    def __init__(self, settings: Settings, clock: Clock | None = None, *, sync_only: bool = False,
+                 guild_ready_timeout: float = 2.0) -> None:
         super().__init__(
+            guild_ready_timeout=guild_ready_timeout,
             command_prefix=commands.when_mentioned,  # slash commands only; prefix commands are never read
             help_command=None,
             intents=intents(),
@@ -37,6 +39,8 @@ class PitwallBot(commands.Bot):
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.sync_only = sync_only
+        # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
+        self.defer_after = 2.0
         self._core: Core | None = None
 
     @property

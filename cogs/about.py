@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from discord import Interaction, app_commands
-from discord.ext import commands
 
 from bot.client import PitwallBot
-from cogs.reply import answer_in_time
+from cogs.reply import AnsweringCog
 
 
-class About(commands.Cog):
-    def __init__(self, bot: PitwallBot) -> None:
-        self.bot = bot
+class About(AnsweringCog):
+    """The /about command: what pitwall knows and where it comes from."""
 
     @app_commands.command(name="about", description="Version, data coverage and sources of pitwall")
     async def about(self, interaction: Interaction) -> None:
-        await answer_in_time(interaction, self.bot.core.questions.about())
+        await self.answer(interaction, self.bot.core.questions.about())
 
 
 async def setup(bot: PitwallBot) -> None:

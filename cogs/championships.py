@@ -3,33 +3,31 @@
 from __future__ import annotations
 
 from discord import Interaction, app_commands
-from discord.ext import commands
 
 from bot.client import PitwallBot
 from cogs.options import competition_choices, year_choices
-from cogs.reply import answer_in_time
+from cogs.reply import AnsweringCog
 
 # Wide enough for any plausible season; the core explains which ones are on record.
 Year = app_commands.Range[int, 1900, 2100]
 
 
-class Championships(commands.Cog):
-    def __init__(self, bot: PitwallBot) -> None:
-        self.bot = bot
+class Championships(AnsweringCog):
+    """Championship questions: who won, and the season podium."""
 
     @app_commands.command(name="champion", description="Who won a season of the Gran Turismo championships")
     @app_commands.describe(year="The season, e.g. 2021", competition="Only this competition (default: all)")
     @app_commands.autocomplete(year=year_choices)
     @app_commands.autocomplete(competition=competition_choices)
     async def champion(self, interaction: Interaction, year: Year, competition: str | None = None) -> None:
-        await answer_in_time(interaction, self.bot.core.questions.champion(year, competition))
+        await self.answer(interaction, self.bot.core.questions.champion(year, competition))
 
     @app_commands.command(name="podium", description="Gold, silver and bronze of a season's standing")
     @app_commands.describe(competition="e.g. nations-cup", year="The season (default: the latest on record)")
     @app_commands.autocomplete(competition=competition_choices)
     @app_commands.autocomplete(year=year_choices)
     async def podium(self, interaction: Interaction, competition: str, year: Year | None = None) -> None:
-        await answer_in_time(interaction, self.bot.core.questions.podium(competition, year))
+        await self.answer(interaction, self.bot.core.questions.podium(competition, year))
 
 
 async def setup(bot: PitwallBot) -> None:

@@ -16,6 +16,8 @@ from cogs.reply import send_answer
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_INTERACTION = 10062  # Discord's JSON error code for an interaction answered too late
+
 
 def _user_error(error: BaseException) -> UserError | None:
     """The UserError behind an app-command error, if any (discord.py wraps it once or twice)."""
@@ -54,6 +56,14 @@ class ErrorHandler(commands.Cog):
         command = interaction.command.qualified_name if interaction.command else "?"
         context = (command, interaction.guild_id, interaction.channel_id, interaction.user.id,
                    interaction.data.get("options") if interaction.data else None)
+        refused = getattr(error, "original", None)
+        if isinstance(refused, discord.HTTPException):
+            # Discord itself refused our reply: there is no one left to answer, only something to report.
+            reason = ("the interaction expired before the answer was sent (Discord allows 3 s)"
+                      if refused.code == UNKNOWN_INTERACTION else "Discord refused the reply")
+            log.warning("/%s (guild %s, channel %s, user %s, options %s): %s: HTTP %s, code %s: %s",
+                        *context, reason, refused.status, refused.code, refused.text)
+            return
         if explained is not None:
             log.info("user error in /%s (guild %s, channel %s, user %s, options %s): %s", *context, explained)
             answer = error_answer(explained)

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from discord import Interaction, app_commands
-from discord.ext import commands
 
 from bot.client import PitwallBot
 from cogs.options import game_choices
-from cogs.reply import answer_in_time
+from cogs.reply import AnsweringCog
 
 
-class Releases(commands.Cog):
-    def __init__(self, bot: PitwallBot) -> None:
-        self.bot = bot
+class Releases(AnsweringCog):
+    """Release-date questions: one game, or the timeline."""
 
     @app_commands.command(name="release", description="Release dates and platforms of a game")
     @app_commands.describe(game="e.g. gt7 or Gran Turismo 7")
     @app_commands.autocomplete(game=game_choices)
     async def release(self, interaction: Interaction, game: str) -> None:
-        await answer_in_time(interaction, self.bot.core.questions.release(game))
+        await self.answer(interaction, self.bot.core.questions.release(game))
 
     @app_commands.command(name="releases", description="Upcoming release dates first, then recent ones")
     async def releases(self, interaction: Interaction) -> None:
-        await answer_in_time(interaction, self.bot.core.questions.releases())
+        await self.answer(interaction, self.bot.core.questions.releases())
 
 
 async def setup(bot: PitwallBot) -> None:

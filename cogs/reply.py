@@ -7,8 +7,10 @@ import logging
 from collections.abc import Awaitable
 
 import discord
+from discord.ext import commands
 
 from bot.answer import Answer
+from bot.client import PitwallBot
 from bot.errors import UserError
 from bot.present import to_embed
 from bot.render import error_answer
@@ -51,3 +53,13 @@ async def answer_in_time(
     except UserError as error:
         answer = error_answer(error)
     await send_answer(interaction, answer)
+
+
+class AnsweringCog(commands.Cog):
+    """A cog whose commands each turn one question into one answer."""
+
+    def __init__(self, bot: PitwallBot) -> None:
+        self.bot = bot
+
+    async def answer(self, interaction: discord.Interaction, question: Awaitable[Answer]) -> None:
+        await answer_in_time(interaction, question, defer_after=self.bot.defer_after)

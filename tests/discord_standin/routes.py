@@ -263,7 +263,8 @@ class Routes:
     def _complete_deferred(self, rec: InteractionRecord, payload: JSON, files: list[str]) -> RecordedMessage | None:
         """Edit or first follow-up after a type-5 defer replaces the loading message."""
         orig = rec.original
-        if orig is None or not orig.flags & LOADING_FLAG:
+        # Once the loading message is deleted, a follow-up is a message of its own (with its own flags).
+        if orig is None or rec.original_deleted or not orig.flags & LOADING_FLAG:
             return None
         new_payload = dict(payload)
         new_payload["flags"] = (int(payload.get("flags") or 0) & ~LOADING_FLAG) | (orig.flags & EPHEMERAL_FLAG)

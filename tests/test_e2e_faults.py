@@ -1,0 +1,132 @@
+"""Discord's deadlines, limits and faults, through the stand-in: nothing lost, nothing doubled, store intact."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from bot.client import PitwallBot
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.dataset.model import Season
+from bot.store import Store
+from tests.conftest import REAL_DATA
+from tests.discord_standin import DiscordStandIn
+from tests.e2e import reply_of, running_pitwall, standin
+
+CALLBACK = "POST /interactions/*/*/callback"
+
+
+class SlowStore:
+    """The real store, with season queries made slow (a cold disk, a busy database)."""
+
+    def __init__(self, store: Store, delay: float) -> None:
+        self._store, self.delay = store, delay
+
+    async def seasons(self, *args: Any, **kwargs: Any) -> list[Season]:
+        await asyncio.sleep(self.delay)
+        return await self._store.seasons(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.fixture
+async def discord() -> AsyncIterator[DiscordStandIn]:
+    async with standin() as server:
+        guild = server.add_guild("Paddock")
+        server.add_channel(guild.id, "general")
+        yield server
+
+
+@pytest.fixture
+async def pitwall(discord: DiscordStandIn, make_settings: Callable[..., Settings],
+                  clock: FixedClock) -> AsyncIterator[PitwallBot]:
+    async with running_pitwall(discord, make_settings(REAL_DATA), clock) as bot:
+        yield bot
+        assert await bot.core.store.integrity_check() == "ok"
+
+
+def assert_each_answered_exactly_once(discord: DiscordStandIn) -> None:
+    for result in discord.interactions():
+        if result.record.type == 2:
+            accepted = [r for r in discord.requests_to(CALLBACK) if str(result.interaction_id) in r.path
+                        and r.status < 300]
+            assert len(accepted) == 1, result.record.command_name
+            assert len(result.messages) == 1, result.record.command_name
+
+
+async def test_a_slow_answer_is_deferred_within_the_deadline_then_followed_up(
+    discord: DiscordStandIn, pitwall: PitwallBot
+) -> None:
+    discord.interaction_deadline = 1.0
+    pitwall.defer_after = 0.2
+    pitwall.core.services.store = SlowStore(pitwall.core.store, delay=1.5)  # type: ignore[assignment]
+    result = await discord.invoke("podium", {"competition": "nations-cup", "year": 2021}, timeout=10)
+    await result.wait_followups(1, timeout=10)
+    assert result.deferred and not result.record.rejected
+    assert result.record.callback_at is not None
+    assert result.record.callback_at - result.record.created_at < discord.interaction_deadline
+    embed, ephemeral, _ = reply_of(result)
+    assert "Valerio Gallo" in embed["description"] and not ephemeral
+    assert_each_answered_exactly_once(discord)
+
+
+async def test_a_slow_error_is_deferred_and_still_private(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
+    pitwall.defer_after = 0.1
+    pitwall.core.services.store = SlowStore(pitwall.core.store, delay=0.5)  # type: ignore[assignment]
+    result = await discord.invoke("podium", {"competition": "nations-cup", "year": 2026}, timeout=10)
+    await result.wait_followups(1, timeout=10)
+    embed, ephemeral, _ = reply_of(result)
+    assert ephemeral and "not decided yet" in embed["description"]
+
+
+async def test_a_429_is_waited_out_and_the_answer_arrives_once(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
+    discord.rate_limit_next(CALLBACK, count=1, retry_after=0.3)
+    result = await discord.invoke("champion", {"year": 2021}, timeout=10)
+    assert discord.rate_limited_count == 1
+    assert "Valerio Gallo" in reply_of(result)[0]["fields"][0]["value"]
+    assert_each_answered_exactly_once(discord)
+
+
+async def test_a_5xx_is_retried_and_the_answer_arrives_once(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
+    discord.fail_next(CALLBACK, 1, status=502)
+    result = await discord.invoke("release", {"game": "gt7"}, timeout=15)
+    assert "4 March 2022" in reply_of(result)[0]["description"]
+    assert_each_answered_exactly_once(discord)
+
+
+async def test_an_answer_too_late_for_discord_is_reported_clearly_and_the_bot_carries_on(
+    discord: DiscordStandIn, pitwall: PitwallBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    discord.interaction_deadline = 0.2
+    pitwall.defer_after = 5.0  # as if deferring were forgotten: the callback arrives after the deadline
+    real_store = pitwall.core.store
+    pitwall.core.services.store = SlowStore(real_store, delay=0.5)  # type: ignore[assignment]
+    with caplog.at_level(logging.WARNING, logger="cogs.errors"):
+        result = await discord.invoke("champion", {"year": 2021}, timeout=10)
+        for _ in range(100):
+            if "interaction expired" in caplog.text:
+                break
+            await asyncio.sleep(0.02)
+    assert result.record.rejected and result.record.rejected[0][1]["code"] == 10062
+    assert "/champion (guild" in caplog.text and "the interaction expired before the answer was sent" in caplog.text
+    pitwall.core.services.store = real_store
+    discord.interaction_deadline = 3.0
+    assert "Valerio Gallo" in reply_of(await discord.invoke("champion", {"year": 2021}))[0]["fields"][0]["value"]
+
+
+@pytest.mark.parametrize("close_code", [4000, None], ids=["close-4000", "abrupt"])
+async def test_a_dropped_gateway_resumes_and_keeps_answering(discord: DiscordStandIn, pitwall: PitwallBot,
+                                                             close_code: int | None) -> None:
+    assert "Gallo" in reply_of(await discord.invoke("champion", {"year": 2021}))[0]["fields"][0]["value"]
+    await discord.drop_gateway(code=close_code)
+    await discord.wait_connected(min_resumes=1, timeout=15)
+    result = await discord.invoke("podium", {"competition": "mc", "year": 2021}, timeout=10)
+    assert "Toyota" in reply_of(result)[0]["description"]
+    assert discord.identify_count == 1 and discord.resume_count >= 1
+    assert_each_answered_exactly_once(discord)

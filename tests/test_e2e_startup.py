@@ -1,0 +1,84 @@
+"""Start-up through the stand-in: login, READY, the synced command set, and no needless re-sync."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.clock import FixedClock
+from bot.config import PROJECT_ROOT, Settings
+from tests.conftest import REAL_DATA
+from tests.e2e import TOKEN, reply_of, running_pitwall, standin
+
+
+def _shape(command: dict[str, object]) -> dict[str, object]:
+    """What a member sees of a command in Discord's picker, independent of ids Discord assigns."""
+    keys = ("name", "description", "type", "options", "default_member_permissions", "contexts",
+            "integration_types", "nsfw")
+    return {k: command.get(k) for k in keys if command.get(k) not in (None, [], False)}
+
+
+async def test_start_up_syncs_exactly_the_commands_the_code_defines(make_settings: Callable[..., Settings],
+                                                                   clock: FixedClock) -> None:
+    async with standin() as discord:
+        discord.add_guild("Paddock")
+        async with running_pitwall(discord, make_settings(REAL_DATA), clock) as bot:
+            synced = {c["name"]: _shape(c) for c in discord.synced_commands()}
+            defined = {c.name: _shape(c.to_dict(bot.tree)) for c in bot.tree.get_commands()}
+            assert synced == defined
+            assert set(synced) == {"champion", "podium", "release", "releases", "about"}
+            assert discord.sync_count == 1
+            assert discord.identify_count == 1
+            assert not discord.unexpected_requests
+
+
+async def test_a_second_start_with_an_unchanged_tree_does_not_sync_again(make_settings: Callable[..., Settings],
+                                                                         clock: FixedClock) -> None:
+    settings = make_settings(REAL_DATA)
+    async with standin() as discord:
+        guild = discord.add_guild("Paddock")
+        discord.add_channel(guild.id, "general")
+        async with running_pitwall(discord, settings, clock):
+            pass
+        assert discord.sync_count == 1
+        async with running_pitwall(discord, settings, clock):
+            result = await discord.invoke("about")
+            assert reply_of(result)[0]["title"].startswith("About pitwall")
+        assert discord.sync_count == 1
+
+
+async def test_a_development_guild_gets_the_commands_at_once(make_settings: Callable[..., Settings],
+                                                             clock: FixedClock) -> None:
+    async with standin() as discord:
+        guild = discord.add_guild("Dev")
+        settings = dataclasses.replace(make_settings(REAL_DATA), dev_guild_id=guild.id)
+        async with running_pitwall(discord, settings, clock):
+            assert {c["name"] for c in discord.synced_commands(guild_id=guild.id)} >= {"champion", "podium"}
+
+
+async def test_pitwall_run_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with standin() as discord:
+        guild = discord.add_guild("Paddock")
+        discord.add_channel(guild.id, "general")
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
+        environ.update({"DISCORD_TOKEN": TOKEN, "PITWALL_API_BASE": discord.api_base,
+                        "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(tmp_path / "p.sqlite3")})
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=environ,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            await discord.wait_ready(timeout=30)
+            embed, _, _ = reply_of(await discord.invoke("podium", {"competition": "NC", "year": 2021}))
+            assert "Valerio Gallo" in embed["description"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        output = (stdout + stderr).decode()
+        assert process.returncode == 0, output
+        assert TOKEN not in output and "Traceback" not in output
+        assert "synced 5 commands" in output
