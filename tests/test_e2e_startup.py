@@ -82,3 +82,20 @@ async def test_pitwall_run_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp
         assert process.returncode == 0, output
         assert TOKEN not in output and "Traceback" not in output
         assert "synced 5 commands" in output
+
+
+async def test_pitwall_sync_pushes_the_commands_to_one_guild_and_exits(tmp_path: Path) -> None:
+    async with standin() as discord:
+        guild = discord.add_guild("Dev")
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
+        environ.update({"DISCORD_TOKEN": TOKEN, "PITWALL_API_BASE": discord.api_base,
+                        "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(tmp_path / "s.sqlite3")})
+        for _ in range(2):  # forced: the second sync happens although nothing changed
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "sync", "--guild", str(guild.id), cwd=PROJECT_ROOT, env=environ,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+            assert process.returncode == 0, (stdout + stderr).decode()
+        assert {c["name"] for c in discord.synced_commands(guild_id=guild.id)} == {
+            "champion", "podium", "release", "releases", "about"}
+        assert discord.sync_count == 2
