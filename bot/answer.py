@@ -31,7 +31,9 @@ class Answer:
     footer: str = ""
     # An error answer is shown only to the member who asked (ephemeral) and exits 1 in the console.
     error: bool = False
+    # A private answer (an admin's confirmation) is also shown only to the member who asked.
+    private: bool = False
 
     @property
     def ephemeral(self) -> bool:
-        return self.error
+        return self.error or self.private

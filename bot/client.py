@@ -13,11 +13,14 @@ from discord.ext import commands
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
+from bot.reminders.dispatcher import ReminderDispatcher
+from bot.reminders.poster import DiscordPoster
 
 log = logging.getLogger(__name__)
 
 # Every extension, listed once. Order matters only in that the error handler is in place before commands run.
-EXTENSIONS = ("cogs.errors", "cogs.championships", "cogs.releases", "cogs.about")
+EXTENSIONS = ("cogs.errors", "cogs.championships", "cogs.releases", "cogs.about", "cogs.reminders",
+              "cogs.server_settings", "cogs.custom_releases")
 
 
 def intents() -> discord.Intents:
@@ -42,6 +45,7 @@ class PitwallBot(commands.Bot):
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0
         self._core: Core | None = None
+        self.dispatcher: ReminderDispatcher | None = None
 
     @property
     def core(self) -> Core:
@@ -51,13 +55,22 @@ class PitwallBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self._core = await Core.open(self.settings, self.clock)
+        self.dispatcher = ReminderDispatcher(self.core.reminders, DiscordPoster(self),
+                                             grace=self.settings.reminder_grace)
+        self.core.reminders.on_change = self.dispatcher.wake
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.sync_only)
         if self.sync_only:
             await self.close()
+            return
+        # The dataset may have moved a date since the last run: re-plan before anything is sent.
+        await self.core.reminders.replan_all()
+        self.dispatcher.start()
 
     async def close(self) -> None:
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         await super().close()
         if self._core is not None:
             await self._core.close()

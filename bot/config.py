@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -34,6 +35,8 @@ class Settings:
     log_level: str = "INFO"
     api_base: str | None = None
     gateway_url: str | None = None
+    # Reminders that fell due while the bot was down are still sent (marked late) within this window.
+    reminder_grace: timedelta = timedelta(hours=6)
 
     def require_token(self) -> str:
         """The token, or a SettingsError saying how to set it."""
@@ -69,6 +72,13 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     level = (_optional(env, "PITWALL_LOG_LEVEL") or "INFO").upper()
     if level not in _LOG_LEVELS:
         raise SettingsError(f"PITWALL_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
+    grace_raw = _optional(env, "PITWALL_REMINDER_GRACE_HOURS") or "6"
+    try:
+        grace = timedelta(hours=float(grace_raw))
+    except (ValueError, OverflowError):
+        grace = timedelta(-1)
+    if not timedelta(0) <= grace <= timedelta(days=7):
+        raise SettingsError("PITWALL_REMINDER_GRACE_HOURS must be a number of hours from 0 to 168.")
     db_raw = _optional(env, "PITWALL_DB_PATH")
     data_raw = _optional(env, "PITWALL_DATA_DIR")
     return Settings(
@@ -79,6 +89,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         log_level=level,
         api_base=_optional(env, "PITWALL_API_BASE"),
         gateway_url=_optional(env, "PITWALL_GATEWAY_URL"),
+        reminder_grace=grace,
     )
 
 

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError, content_hash
 from bot.questions import Questions
+from bot.reminders.service import ReminderService
 from bot.services import Services
 from bot.store import Store
 
@@ -21,6 +22,7 @@ class Core:
     store: Store
     services: Services
     questions: Questions
+    reminders: ReminderService
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock) -> Core:
@@ -37,7 +39,7 @@ class Core:
         except BaseException:
             await store.close()
             raise
-        return cls(store, services, Questions(services))
+        return cls(store, services, Questions(services), ReminderService(services))
 
     async def close(self) -> None:
         await self.store.close()

@@ -58,6 +58,62 @@ EN: dict[str, str] = {
     "about.sources_value": "{count} public sources; every fact is cited. Corrections: data/CORRECTIONS.md.",
     # Footer.
     "sources": "Sources: {sources}",
+    # Reminders: errors.
+    "error.bad_offsets": "“{text}” is not an offset. Use numbers with d (days), h (hours), m (minutes) or w "
+                         "(weeks), separated by commas, e.g. `7d, 1d, 2h, 0` (0 = the release moment).",
+    "error.offset_too_far": "“{text}” is too far ahead: offsets go up to {days} days.",
+    "error.too_many_offsets": "At most {limit} offsets per subscription.",
+    "error.bad_timezone": "“{text}” is not a time zone I know. Use an IANA name such as `Europe/Paris`, "
+                          "`America/New_York` or `Asia/Tokyo` (start typing for suggestions).",
+    "error.bad_time": "“{text}” is not a time of day. Use 24-hour HH:MM, e.g. `09:00` or `18:30`.",
+    "error.bad_date": "“{text}” is not a date. Use YYYY-MM-DD, e.g. `2026-12-10`.",
+    "error.release_past": "{title} came out on {date}: there is nothing left to remind about.",
+    "error.custom_past": "That moment has already passed in this server's time zone ({zone}).",
+    "error.no_subscription": "There is no reminder subscription #{id} in this server. `/reminders list` shows them.",
+    "error.channel_not_text": "I can only post reminders in text channels.",
+    "error.channel_permissions": "I can't post reminders in {channel}: I am missing {missing} there. "
+                                 "Give me those permissions in that channel, then try again.",
+    "error.role_not_mentionable": "I can't ping {role}: make the role mentionable (Server Settings → Roles), "
+                                  "or choose another role.",
+    "error.role_everyone": "Reminders never ping @everyone. Choose a role, or leave the option empty.",
+    "error.guild_only": "This command works in a server, not in direct messages.",
+    "error.no_custom_release": "There is no custom release called “{text}” in this server.",
+    "error.too_many_subscriptions": "This server already has {limit} reminder subscriptions: remove one first.",
+    # Reminders: answers.
+    "reminders.added_title": "Reminder subscription added",
+    "reminders.added": "Subscription #{id}: {target} in {channel}, {offsets} before each release ({zone}).",
+    "reminders.all_upcoming": "every upcoming release",
+    "reminders.next": "Next reminder",
+    "reminders.none_planned": "No reminder planned yet: no upcoming release has a day announced. Reminders will "
+                              "be planned as soon as one does.",
+    "reminders.list_title": "Reminder subscriptions",
+    "reminders.list_empty": "No reminder subscriptions yet. An admin can add one with `/reminders add`.",
+    "reminders.list_row": "#{id} · {channel} · {target} · {offsets}{role}",
+    "reminders.list_next": "next {when} · sent {sent} · missed {missed}",
+    "reminders.list_paused": "⏸ paused: {reason}",
+    "reminders.removed": "Subscription #{id} removed; its pending reminders are cancelled.",
+    "reminders.paused": "Subscription #{id} paused. `/reminders resume {id}` turns it back on.",
+    "reminders.resumed": "Subscription #{id} resumed.",
+    "reminders.paused_by_admin": "paused by an admin",
+    "settings.title": "Server settings",
+    "settings.saved": "Time zone: {zone}. Releases known only by date are reminded at {time} local time.",
+    "custom.saved_title": "Custom release saved",
+    "custom.saved": "**{name}** (`{slug}`): {when}. Only this server sees it.",
+    "custom.removed": "Custom release “{name}” removed, with its reminder subscriptions.",
+    "custom.list_title": "This server's releases",
+    "custom.list_empty": "No custom releases yet. `/custom-release add` creates one.",
+    # Reminder messages.
+    "reminder.today": "{title} — release day!",
+    "reminder.now": "{title} — out now!",
+    "reminder.in_days": "{title} — in {count} days",
+    "reminder.tomorrow": "{title} — tomorrow",
+    "reminder.in_hours": "{title} — in {count} hours",
+    "reminder.in_an_hour": "{title} — in an hour",
+    "reminder.in_minutes": "{title} — in {count} minutes",
+    "reminder.release": "Release: {when}",
+    "reminder.platforms": "Platforms: {platforms}",
+    "reminder.late": "⏰ Late: this reminder was due {when} (I was offline).",
+    "reminder.footer": "Reminder #{id} · /reminders list",
 }
 
 MONTHS_EN = (

@@ -16,6 +16,8 @@ from cogs.reply import send_answer
 
 log = logging.getLogger(__name__)
 
+# Discord's client calls some permissions by other names than its API does.
+PERMISSION_NAMES = {"manage_guild": "Manage Server"}
 UNKNOWN_INTERACTION = 10062  # Discord's JSON error code for an interaction answered too late
 
 
@@ -33,7 +35,7 @@ def _explain(error: app_commands.AppCommandError) -> UserError | None:
     if (found := _user_error(error)) is not None:
         return found
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        names = ", ".join(PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions)
         return UserError(t("error.no_permission", permission=names))
     if isinstance(error, app_commands.TransformerError | app_commands.CheckFailure):
         return BadInput(str(error))

@@ -43,7 +43,14 @@ def test_client_asks_for_no_privileged_intent_and_pings_nobody(make_settings: Ca
 
 async def test_the_tree_has_the_documented_commands_with_autocomplete(bot: PitwallBot) -> None:
     payload = {c.name: c.to_dict(bot.tree) for c in bot.tree.get_commands()}
-    assert set(payload) == {"champion", "podium", "release", "releases", "about"}
+    assert set(payload) == {"champion", "podium", "release", "releases", "about", "reminders", "settings",
+                            "custom-release"}
+    for admin in ("reminders", "settings", "custom-release"):
+        assert int(payload[admin]["default_member_permissions"]) == 1 << 5, admin  # Manage Server
+        assert payload[admin]["contexts"] == [0], admin  # guilds only
+    for public in ("champion", "podium", "release", "releases", "about"):
+        assert payload[public].get("default_member_permissions") is None, public
+    assert {o["name"] for o in payload["reminders"]["options"]} == {"add", "list", "remove", "pause", "resume"}
     champion = {o["name"]: o for o in payload["champion"]["options"]}
     assert champion["year"]["required"] and champion["year"]["autocomplete"]
     assert (champion["year"]["min_value"], champion["year"]["max_value"]) == (1900, 2100)

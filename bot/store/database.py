@@ -5,6 +5,7 @@ A PostgreSQL backend would implement the same public methods; nothing outside `b
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ import aiosqlite
 from bot.dataset.model import Competition, Dataset, Game, Season, Source
 from bot.store import reads, writes
 from bot.store.migrate import migrate
+from bot.store.reminder_rows import ReminderRows
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,15 @@ class Store:
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        # One connection serves every task: write transactions take turns (SQLite has one writer anyway).
+        self._write_lock = asyncio.Lock()
+        # Guild-owned rows (settings, custom releases, subscriptions, reminders) behind their own small API.
+        self.reminders = ReminderRows(self)
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """For the row modules of this package only."""
+        return self._db
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -55,15 +66,16 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction: committed on success, rolled back on any error."""
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            await self._db.rollback()
-            raise
-        else:
-            await self._db.commit()
+        """One write transaction: committed on success, rolled back on any error. Never nest them."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.rollback()
+                raise
+            else:
+                await self._db.commit()
 
     # The dataset ---------------------------------------------------------------------------------------
 

@@ -285,11 +285,11 @@ class DiscordStandIn:
 
     def add_role(
         self, guild_id: int, name: str, *, permissions: int = 0, role_id: int | None = None,
-        members: list[int] | None = None, color: int = 0,
+        members: list[int] | None = None, color: int = 0, mentionable: bool = False,
     ) -> Role:
         guild = self.world.guild(guild_id)
         role = Role(id=role_id or self.world.ids.next(), guild_id=guild_id, name=name, permissions=permissions,
-                    position=len(guild.roles), color=color)
+                    position=len(guild.roles), color=color, mentionable=mentionable)
         guild.roles[role.id] = role
         self._live("GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": role.to_payload()}, INTENT_GUILDS)
         for uid in members or []:

@@ -1,0 +1,57 @@
+"""What a reminder says: an Answer (so it is an embed like every other reply), and who it may ping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from discord.utils import format_dt
+
+from bot.answer import Answer
+from bot.reminders.model import Delivery
+from bot.reminders.service import ReleaseTarget
+from bot.render import format_date
+from bot.text import t
+
+
+@dataclass(frozen=True)
+class OutgoingReminder:
+    answer: Answer
+    role_id: int | None  # the only role this message may ping
+
+    @property
+    def content(self) -> str | None:
+        return f"<@&{self.role_id}>" if self.role_id else None
+
+
+def _headline(target: ReleaseTarget, offset_seconds: int) -> str:
+    title = target.title
+    if offset_seconds == 0:
+        return t("reminder.now" if target.time_utc else "reminder.today", title=title)
+    days, rest = divmod(offset_seconds, 86400)
+    if rest == 0:
+        return t("reminder.tomorrow", title=title) if days == 1 else t("reminder.in_days", title=title, count=days)
+    if offset_seconds == 3600:
+        return t("reminder.in_an_hour", title=title)
+    if offset_seconds % 3600 == 0:
+        return t("reminder.in_hours", title=title, count=offset_seconds // 3600)
+    return t("reminder.in_minutes", title=title, count=offset_seconds // 60)
+
+
+def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> OutgoingReminder:
+    reminder = delivery.reminder
+    lines = [t("reminder.release", when=format_date(target.date, target.time_utc))]
+    if target.platforms:
+        lines.append(t("reminder.platforms", platforms=", ".join(target.platforms)))
+    if late:
+        lines.append(t("reminder.late", when=format_dt(reminder.due_at.astimezone(UTC), "R")))
+    answer = Answer(
+        title=_headline(target, reminder.offset_seconds),
+        description="\n".join(lines),
+        footer=t("reminder.footer", id=delivery.subscription.id),
+    )
+    return OutgoingReminder(answer, delivery.subscription.role_id)
+
+
+def is_late(due: datetime, now: datetime, threshold_seconds: float) -> bool:
+    return (now - due).total_seconds() > threshold_seconds

@@ -1,0 +1,100 @@
+"""Reminder rows as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Literal
+
+ReminderState = Literal["pending", "claimed", "sent", "missed", "cancelled"]
+CUSTOM_PREFIX = "custom:"
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    timezone: str = "UTC"
+    reminder_time: time = time(9, 0)
+
+
+@dataclass(frozen=True)
+class CustomRelease:
+    id: int
+    guild_id: int
+    slug: str
+    name: str
+    date: date
+    time_utc: time | None
+    platforms: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{CUSTOM_PREFIX}{self.slug}"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    guild_id: int
+    channel_id: int
+    target: str | None  # a game slug, "custom:<slug>", or None for every upcoming release
+    offsets: tuple[int, ...]  # seconds before the release moment, largest first
+    role_id: int | None
+    created_by: int
+    created_at: datetime
+    paused_reason: str | None = None
+    paused_at: datetime | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_reason is not None
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    release_key: str
+    offset_seconds: int
+    anchor_at: datetime  # the release moment, UTC
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    subscription_id: int
+    release_key: str
+    offset_seconds: int
+    anchor_at: datetime
+    due_at: datetime
+    attempt_at: datetime
+    state: ReminderState
+    generation: int
+    attempts: int
+    sent_at: datetime | None
+    message_id: int | None
+    last_error: str | None
+
+    @property
+    def nonce(self) -> str:
+        """Derived from the reminder's identity: a resend after a crash is the same message to Discord.
+
+        At most 25 characters, as Discord requires.
+        """
+        return f"pw{self.id}g{self.generation}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A claimed reminder with the subscription it belongs to: one message to post."""
+
+    reminder: Reminder
+    subscription: Subscription
+
+
+@dataclass(frozen=True)
+class SubscriptionStatus:
+    subscription: Subscription
+    next_due: datetime | None
+    pending: int
+    sent: int
+    missed: int

@@ -1,0 +1,75 @@
+"""Answers to the admin commands: subscriptions, settings, custom releases. Shown only to the admin."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from discord.utils import format_dt
+
+from bot.answer import Answer, Field
+from bot.dataset.model import ReleaseDate
+from bot.reminders.model import CustomRelease, GuildSettings, SubscriptionStatus
+from bot.reminders.planner import format_offset
+from bot.reminders.service import Subscribed
+from bot.render import format_date
+from bot.text import t
+
+
+def private(title: str, text: str) -> Answer:
+    return Answer(title=title, description=text, private=True)
+
+
+def _offsets(offsets: tuple[int, ...]) -> str:
+    return ", ".join(format_offset(o) for o in offsets)
+
+
+def subscribed_answer(result: Subscribed) -> Answer:
+    sub = result.subscription
+    target = result.subject_title or t("reminders.all_upcoming")
+    text = t("reminders.added", id=sub.id, target=f"**{target}**", channel=f"<#{sub.channel_id}>",
+             offsets=_offsets(sub.offsets), zone=result.settings.timezone)
+    if sub.role_id:
+        text += f" <@&{sub.role_id}>"
+    next_due = (format_dt(result.next_due.astimezone(UTC), "F") if result.next_due
+                else t("reminders.none_planned"))
+    return Answer(title=t("reminders.added_title"), description=text,
+                  fields=(Field(t("reminders.next"), next_due),), private=True)
+
+
+def list_answer(statuses: list[SubscriptionStatus], titles: dict[str, str]) -> Answer:
+    if not statuses:
+        return private(t("reminders.list_title"), t("reminders.list_empty"))
+    lines = []
+    for status in statuses:
+        sub = status.subscription
+        target = titles.get(sub.target or "", sub.target) if sub.target else t("reminders.all_upcoming")
+        role = f" · <@&{sub.role_id}>" if sub.role_id else ""
+        lines.append(t("reminders.list_row", id=sub.id, channel=f"<#{sub.channel_id}>", target=target,
+                       offsets=_offsets(sub.offsets), role=role))
+        if sub.paused_reason:
+            lines.append("  " + t("reminders.list_paused", reason=sub.paused_reason))
+        when = format_dt(status.next_due.astimezone(UTC), "R") if status.next_due else "—"
+        lines.append("  " + t("reminders.list_next", when=when, sent=status.sent, missed=status.missed))
+    return private(t("reminders.list_title"), "\n".join(lines))
+
+
+def settings_answer(settings: GuildSettings) -> Answer:
+    return private(t("settings.title"), t("settings.saved", zone=settings.timezone,
+                                          time=settings.reminder_time.strftime("%H:%M")))
+
+
+def custom_saved_answer(custom: CustomRelease) -> Answer:
+    when = format_date(ReleaseDate(custom.date.year, custom.date.month, custom.date.day), custom.time_utc)
+    return private(t("custom.saved_title"), t("custom.saved", name=custom.name, slug=custom.slug, when=when))
+
+
+def custom_list_answer(customs: list[CustomRelease]) -> Answer:
+    if not customs:
+        return private(t("custom.list_title"), t("custom.list_empty"))
+    lines = [
+        f"**{c.name}** (`{c.slug}`) — "
+        + format_date(ReleaseDate(c.date.year, c.date.month, c.date.day), c.time_utc)
+        + (f" · {', '.join(c.platforms)}" if c.platforms else "")
+        for c in customs
+    ]
+    return private(t("custom.list_title"), "\n".join(lines))

@@ -1,0 +1,222 @@
+"""What admins ask of reminders, in domain terms: subscribe, list, pause, settings, custom releases.
+
+Every change re-plans the affected reminders and wakes the dispatcher, so a sooner reminder is never
+left waiting behind a later one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from bot.dataset.model import ReleaseDate
+from bot.errors import BadInput, NotOnRecord
+from bot.names import clean_user_text, compact, normalise
+from bot.reminders.model import (
+    CUSTOM_PREFIX,
+    CustomRelease,
+    GuildSettings,
+    PlannedReminder,
+    Subscription,
+    SubscriptionStatus,
+)
+from bot.reminders.planner import due_at, parse_local_time, parse_offsets, parse_zone, release_moment
+from bot.services import Services
+from bot.text import t
+
+log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS_PER_GUILD = 50
+
+
+@dataclass(frozen=True)
+class ReleaseTarget:
+    """One release a reminder can be about: from the dataset, or a server's own."""
+
+    key: str
+    subject: str  # what a subscription names: a game slug or "custom:<slug>"
+    title: str
+    date: ReleaseDate
+    time_utc: time | None
+    platforms: tuple[str, ...]
+    region: str
+
+
+@dataclass(frozen=True)
+class Subscribed:
+    subscription: Subscription
+    subject_title: str | None
+    settings: GuildSettings
+    next_due: datetime | None
+
+
+class ReminderService:
+    def __init__(self, services: Services, on_change: Callable[[], None] = lambda: None) -> None:
+        self.services = services
+        self.rows = services.store.reminders
+        self.clock = services.clock
+        self.on_change = on_change  # the dispatcher's wake-up
+
+    # Targets -------------------------------------------------------------------------------------------
+
+    async def targets(self, guild_id: int) -> list[ReleaseTarget]:
+        found = [
+            ReleaseTarget(r.key, game.slug, game.title, r.date, r.time_utc, r.platforms, r.region)
+            for game in self.services.catalog.games.values() for r in game.releases
+        ]
+        for custom in await self.rows.custom_releases(guild_id):
+            found.append(_custom_target(custom))
+        return found
+
+    async def resolve_subject(self, guild_id: int, text: str) -> tuple[str, str]:
+        """(subject, title) for what an admin typed: the server's own releases first, then the dataset's."""
+        wanted = compact(text)
+        for custom in await self.rows.custom_releases(guild_id):
+            if wanted in (compact(custom.slug), compact(custom.name)):
+                return custom.key, custom.name
+        game = self.services.resolve_game(text)
+        return game.slug, game.title
+
+    # Planning ------------------------------------------------------------------------------------------
+
+    def plan(self, subscription: Subscription, settings: GuildSettings,
+             targets: list[ReleaseTarget]) -> list[PlannedReminder]:
+        zone = parse_zone(settings.timezone)
+        planned = []
+        for target in targets:
+            if subscription.target is not None and target.subject != subscription.target:
+                continue
+            anchor = release_moment(target.date, target.time_utc, zone, settings.reminder_time)
+            if anchor is None:
+                continue
+            for offset in subscription.offsets:
+                planned.append(PlannedReminder(target.key, offset, anchor, due_at(anchor, offset, zone)))
+        return planned
+
+    async def replan_guild(self, guild_id: int) -> None:
+        settings = await self.rows.settings(guild_id)
+        targets = await self.targets(guild_id)
+        now = self.clock.now()
+        for subscription in await self.rows.subscriptions(guild_id):
+            await self.rows.apply_plan(subscription.id, self.plan(subscription, settings, targets), now)
+        self.on_change()
+
+    async def replan_all(self) -> None:
+        """After a dataset load: a moved date moves its pending reminders; nothing fires for the old date."""
+        for guild_id in sorted({s.guild_id for s in await self.rows.subscriptions()}):
+            await self.replan_guild(guild_id)
+
+    # Subscriptions -------------------------------------------------------------------------------------
+
+    async def subscribe(self, guild_id: int, channel_id: int, release: str | None, offsets: str | None,
+                        role_id: int | None, by: int) -> Subscribed:
+        parsed_offsets = parse_offsets(offsets)
+        if len(await self.rows.subscriptions(guild_id)) >= MAX_SUBSCRIPTIONS_PER_GUILD:
+            raise BadInput(t("error.too_many_subscriptions", limit=MAX_SUBSCRIPTIONS_PER_GUILD))
+        subject, title = (None, None) if release is None else await self.resolve_subject(guild_id, release)
+        targets = await self.targets(guild_id)
+        if subject is not None:
+            self._refuse_if_past(title or subject, [x for x in targets if x.subject == subject])
+        subscription = await self.rows.add_subscription(guild_id, channel_id, subject, parsed_offsets, role_id, by,
+                                                        self.clock.now())
+        settings = await self.rows.settings(guild_id)
+        await self.rows.apply_plan(subscription.id, self.plan(subscription, settings, targets), self.clock.now())
+        self.on_change()
+        pending = [r.due_at for r in await self.rows.reminders(subscription.id) if r.state == "pending"]
+        return Subscribed(subscription, title, settings, min(pending, default=None))
+
+    def _refuse_if_past(self, title: str, releases: list[ReleaseTarget]) -> None:
+        today = self.clock.now().date()
+        if releases and all(r.date.last_day() < today for r in releases):
+            latest = max(releases, key=lambda r: r.date.first_day())
+            raise NotOnRecord(t("error.release_past", title=title, date=latest.date.iso()))
+
+    async def statuses(self, guild_id: int) -> list[SubscriptionStatus]:
+        return await self.rows.statuses(guild_id)
+
+    async def _owned(self, guild_id: int, subscription_id: int) -> Subscription:
+        found = await self.rows.subscription(subscription_id, guild_id)
+        if found is None:
+            raise NotOnRecord(t("error.no_subscription", id=subscription_id))
+        return found
+
+    async def remove(self, guild_id: int, subscription_id: int) -> None:
+        await self._owned(guild_id, subscription_id)
+        await self.rows.remove_subscription(subscription_id, guild_id)
+        self.on_change()
+
+    async def pause(self, guild_id: int, subscription_id: int) -> None:
+        await self._owned(guild_id, subscription_id)
+        await self.rows.set_paused(subscription_id, t("reminders.paused_by_admin"), self.clock.now())
+        self.on_change()
+
+    async def resume(self, guild_id: int, subscription_id: int) -> None:
+        await self._owned(guild_id, subscription_id)
+        await self.rows.set_paused(subscription_id, None, self.clock.now())
+        await self.replan_guild(guild_id)
+
+    async def forget_channel(self, channel_id: int) -> None:
+        if await self.rows.forget_channel(channel_id):
+            log.info("channel %s deleted: its reminder subscriptions are removed", channel_id)
+            self.on_change()
+
+    async def forget_guild(self, guild_id: int) -> None:
+        await self.rows.forget_guild(guild_id)
+        log.info("left guild %s: its subscriptions, custom releases and settings are removed", guild_id)
+        self.on_change()
+
+    # Settings and custom releases ----------------------------------------------------------------------
+
+    async def set_timezone(self, guild_id: int, zone: str, reminder_time: str | None) -> GuildSettings:
+        current = await self.rows.settings(guild_id)
+        parse_zone(zone)
+        settings = GuildSettings(guild_id, zone.strip(),
+                                 parse_local_time(reminder_time) if reminder_time else current.reminder_time)
+        await self.rows.save_settings(settings, self.clock.now())
+        await self.replan_guild(guild_id)
+        return settings
+
+    async def save_custom(self, guild_id: int, name: str, day: str, at: str | None, platforms: str | None,
+                          by: int) -> CustomRelease:
+        cleaned = clean_user_text(name)[:100]
+        slug = normalise(cleaned).replace(" ", "-")
+        if not slug:
+            raise BadInput(t("error.empty", what="name"))
+        try:
+            parsed_day = date.fromisoformat(day.strip())
+        except ValueError as exc:
+            raise BadInput(t("error.bad_date", text=day.strip()[:20])) from exc
+        settings = await self.rows.settings(guild_id)
+        time_utc = None
+        if at:
+            local = datetime.combine(parsed_day, parse_local_time(at), tzinfo=parse_zone(settings.timezone))
+            instant = local.astimezone(UTC)
+            if instant <= self.clock.now():
+                raise BadInput(t("error.custom_past", zone=settings.timezone))
+            parsed_day, time_utc = instant.date(), instant.time()
+        elif parsed_day < self.clock.now().date():
+            raise BadInput(t("error.custom_past", zone=settings.timezone))
+        names = tuple(p.strip()[:20] for p in (platforms or "").split(",") if p.strip())[:6]
+        await self.rows.save_custom_release(guild_id, slug, cleaned, parsed_day, time_utc, names, by,
+                                            self.clock.now())
+        await self.replan_guild(guild_id)
+        return next(c for c in await self.rows.custom_releases(guild_id) if c.slug == slug)
+
+    async def remove_custom(self, guild_id: int, name: str) -> str:
+        wanted = compact(name)
+        for custom in await self.rows.custom_releases(guild_id):
+            if wanted in (compact(custom.slug), compact(custom.name)):
+                await self.rows.delete_custom_release(guild_id, custom.slug)
+                self.on_change()
+                return custom.name
+        raise NotOnRecord(t("error.no_custom_release", text=clean_user_text(name)[:40]))
+
+
+def _custom_target(custom: CustomRelease) -> ReleaseTarget:
+    day = ReleaseDate(custom.date.year, custom.date.month, custom.date.day)
+    return ReleaseTarget(custom.key, custom.key, custom.name, day, custom.time_utc, custom.platforms, "")
+
+
+__all__ = ["CUSTOM_PREFIX", "ReleaseTarget", "ReminderService", "Subscribed"]

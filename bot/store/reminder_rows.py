@@ -1,0 +1,262 @@
+"""Guild-owned rows: settings, custom releases, subscriptions and reminders. The only SQL for reminders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+import aiosqlite
+
+from bot.reminders.model import (
+    CustomRelease,
+    Delivery,
+    GuildSettings,
+    PlannedReminder,
+    Reminder,
+    Subscription,
+    SubscriptionStatus,
+)
+
+if TYPE_CHECKING:
+    from bot.store.database import Store
+
+_REMINDER_COLUMNS = ("r.id, r.subscription_id, r.release_key, r.offset_seconds, r.anchor_at, r.due_at, r.attempt_at,"
+                     " r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error")
+_SUBSCRIPTION_COLUMNS = ("s.id, s.guild_id, s.channel_id, s.target, s.offsets, s.role_id, s.created_by, s.created_at,"
+                         " s.paused_reason, s.paused_at")
+
+
+def _iso(instant: datetime) -> str:
+    return instant.isoformat()
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _subscription(row: Iterable[Any]) -> Subscription:
+    id_, guild, channel, target, offsets, role, by, created, reason, paused = row
+    return Subscription(id_, guild, channel, target, tuple(json.loads(offsets)), role, by,
+                        datetime.fromisoformat(created), reason, _instant(paused))
+
+
+def _reminder(row: Iterable[Any]) -> Reminder:
+    id_, sub, key, offset, anchor, due, attempt, state, generation, attempts, sent, message, error = row
+    return Reminder(id_, sub, key, offset, datetime.fromisoformat(anchor), datetime.fromisoformat(due),
+                    datetime.fromisoformat(attempt), state, generation, attempts, _instant(sent), message, error)
+
+
+class ReminderRows:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        async with self._store.connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    # Settings ------------------------------------------------------------------------------------------
+
+    async def settings(self, guild_id: int) -> GuildSettings:
+        rows = await self._rows("SELECT timezone, reminder_time FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        if not rows:
+            return GuildSettings(guild_id)
+        return GuildSettings(guild_id, rows[0][0], time.fromisoformat(rows[0][1]))
+
+    async def save_settings(self, settings: GuildSettings, now: datetime) -> None:
+        async with self._store.transaction() as db:
+            await db.execute(
+                "INSERT INTO guild_settings (guild_id, timezone, reminder_time, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone,"
+                " reminder_time = excluded.reminder_time, updated_at = excluded.updated_at",
+                (settings.guild_id, settings.timezone, settings.reminder_time.strftime("%H:%M"), _iso(now)),
+            )
+
+    # Custom releases -----------------------------------------------------------------------------------
+
+    async def custom_releases(self, guild_id: int) -> list[CustomRelease]:
+        rows = await self._rows(
+            "SELECT id, guild_id, slug, name, date, time_utc, platforms FROM custom_release WHERE guild_id = ?"
+            " ORDER BY date, name", (guild_id,))
+        return [CustomRelease(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]),
+                              time.fromisoformat(r[5]) if r[5] else None, tuple(json.loads(r[6]))) for r in rows]
+
+    async def save_custom_release(self, guild_id: int, slug: str, name: str, day: date, time_utc: time | None,
+                                  platforms: tuple[str, ...], by: int, now: datetime) -> None:
+        async with self._store.transaction() as db:
+            await db.execute(
+                "INSERT INTO custom_release (guild_id, slug, name, date, time_utc, platforms, created_by, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET name = excluded.name,"
+                " date = excluded.date, time_utc = excluded.time_utc, platforms = excluded.platforms,"
+                " updated_at = excluded.updated_at",
+                (guild_id, slug, name, day.isoformat(), time_utc.strftime("%H:%M") if time_utc else None,
+                 json.dumps(list(platforms)), by, _iso(now)),
+            )
+
+    async def delete_custom_release(self, guild_id: int, slug: str) -> bool:
+        async with self._store.transaction() as db:
+            cursor = await db.execute("DELETE FROM custom_release WHERE guild_id = ? AND slug = ?", (guild_id, slug))
+            await db.execute("DELETE FROM subscription WHERE guild_id = ? AND target = ?",
+                             (guild_id, f"custom:{slug}"))
+            return cursor.rowcount > 0
+
+    # Subscriptions -------------------------------------------------------------------------------------
+
+    async def add_subscription(self, guild_id: int, channel_id: int, target: str | None, offsets: tuple[int, ...],
+                               role_id: int | None, by: int, now: datetime) -> Subscription:
+        async with self._store.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO subscription (guild_id, channel_id, target, offsets, role_id, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, target, json.dumps(list(offsets)), role_id, by, _iso(now)),
+            )
+            assert cursor.lastrowid is not None
+            return Subscription(cursor.lastrowid, guild_id, channel_id, target, offsets, role_id, by, now)
+
+    async def subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
+        rows = await self._rows(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscription s"  # noqa: S608 - a constant column list
+            " WHERE (:guild IS NULL OR s.guild_id = :guild) ORDER BY s.id", {"guild": guild_id})  # type: ignore[arg-type]
+        return [_subscription(row) for row in rows]
+
+    async def subscription(self, subscription_id: int, guild_id: int) -> Subscription | None:
+        rows = await self._rows(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscription s WHERE s.id = ? AND s.guild_id = ?",  # noqa: S608
+            (subscription_id, guild_id))
+        return _subscription(rows[0]) if rows else None
+
+    async def remove_subscription(self, subscription_id: int, guild_id: int) -> bool:
+        async with self._store.transaction() as db:
+            cursor = await db.execute("DELETE FROM subscription WHERE id = ? AND guild_id = ?",
+                                      (subscription_id, guild_id))
+            return cursor.rowcount > 0
+
+    async def set_paused(self, subscription_id: int, reason: str | None, now: datetime) -> None:
+        async with self._store.transaction() as db:
+            await db.execute("UPDATE subscription SET paused_reason = ?, paused_at = ? WHERE id = ?",
+                             (reason, _iso(now) if reason else None, subscription_id))
+
+    async def forget_channel(self, channel_id: int) -> int:
+        async with self._store.transaction() as db:
+            cursor = await db.execute("DELETE FROM subscription WHERE channel_id = ?", (channel_id,))
+            return cursor.rowcount
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Everything a server owns: subscriptions (and their reminders), custom releases, settings."""
+        async with self._store.transaction() as db:
+            cursor = await db.execute("DELETE FROM subscription WHERE guild_id = ?", (guild_id,))
+            await db.execute("DELETE FROM custom_release WHERE guild_id = ?", (guild_id,))
+            await db.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            return cursor.rowcount
+
+    async def statuses(self, guild_id: int) -> list[SubscriptionStatus]:
+        subscriptions = await self.subscriptions(guild_id)
+        counts = {
+            row[0]: row[1:]
+            for row in await self._rows(
+                "SELECT r.subscription_id, MIN(CASE WHEN r.state IN ('pending', 'claimed') THEN r.due_at END),"
+                " SUM(r.state IN ('pending', 'claimed')), SUM(r.state = 'sent'), SUM(r.state = 'missed')"
+                " FROM reminder r JOIN subscription s ON s.id = r.subscription_id WHERE s.guild_id = ?"
+                " GROUP BY r.subscription_id", (guild_id,))
+        }
+        statuses = []
+        for sub in subscriptions:
+            next_due, pending, sent, missed = counts.get(sub.id, (None, 0, 0, 0))
+            statuses.append(SubscriptionStatus(sub, _instant(next_due), pending or 0, sent or 0, missed or 0))
+        return statuses
+
+    # Reminders -----------------------------------------------------------------------------------------
+
+    async def apply_plan(self, subscription_id: int, planned: list[PlannedReminder], now: datetime) -> None:
+        """Make the subscription's reminders match `planned`, in one transaction.
+
+        New reminders due in the past are not created. A pending reminder whose release moved is moved with
+        it; one already sent or missed for an earlier date becomes pending again (a new generation, so a new
+        nonce). Claimed reminders are in flight and left alone. Pending ones no longer planned are cancelled.
+        """
+        async with self._store.transaction() as db:
+            async with db.execute(
+                "SELECT id, release_key, offset_seconds, anchor_at, due_at, state FROM reminder"
+                " WHERE subscription_id = ?", (subscription_id,)) as cursor:
+                existing = {(row[1], row[2]): row for row in await cursor.fetchall()}
+            wanted = {(p.release_key, p.offset_seconds): p for p in planned}
+            for key, plan in wanted.items():
+                row = existing.get(key)
+                due, anchor = _iso(plan.due_at), _iso(plan.anchor_at)
+                if row is None:
+                    if plan.due_at > now:
+                        await db.execute(
+                            "INSERT INTO reminder (subscription_id, release_key, offset_seconds, anchor_at, due_at,"
+                            " attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+                            (subscription_id, plan.release_key, plan.offset_seconds, anchor, due, due))
+                elif row[5] == "pending" and (row[3], row[4]) != (anchor, due):
+                    await db.execute(
+                        "UPDATE reminder SET anchor_at = ?, due_at = ?, attempt_at = ?, generation = generation + 1"
+                        " WHERE id = ?", (anchor, due, due, row[0]))
+                elif row[5] in ("sent", "missed", "cancelled") and row[3] != anchor and plan.due_at > now:
+                    await db.execute(
+                        "UPDATE reminder SET anchor_at = ?, due_at = ?, attempt_at = ?, state = 'pending',"
+                        " generation = generation + 1, attempts = 0, sent_at = NULL, message_id = NULL,"
+                        " last_error = NULL WHERE id = ?", (anchor, due, due, row[0]))
+            stale = [row[0] for key, row in existing.items() if key not in wanted and row[5] == "pending"]
+            await db.executemany("UPDATE reminder SET state = 'cancelled' WHERE id = ?", [(i,) for i in stale])
+
+    async def next_attempt_at(self) -> datetime | None:
+        rows = await self._rows(
+            "SELECT MIN(r.attempt_at) FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
+            " WHERE r.state = 'pending' AND s.paused_reason IS NULL")
+        return _instant(rows[0][0]) if rows else None
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Delivery]:
+        """Atomically mark up to `limit` due reminders as claimed and return them, earliest first."""
+        async with self._store.transaction() as db, db.execute(
+            "UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1 WHERE id IN ("
+            " SELECT r.id FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
+            " WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL"
+            " ORDER BY r.attempt_at, r.id LIMIT ?) RETURNING id", (_iso(now), _iso(now), limit)) as cursor:
+            ids = [row[0] for row in await cursor.fetchall()]
+        return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+
+    async def in_flight(self) -> list[Delivery]:
+        """Reminders claimed but never confirmed sent: a previous process stopped mid-delivery."""
+        return await self._deliveries("r.state = 'claimed'", ())
+
+    async def _deliveries(self, where: str, params: tuple[Any, ...]) -> list[Delivery]:
+        rows = await self._rows(
+            f"SELECT {_REMINDER_COLUMNS}, {_SUBSCRIPTION_COLUMNS} FROM reminder r"  # noqa: S608 - constants only
+            f" JOIN subscription s ON s.id = r.subscription_id WHERE {where} ORDER BY r.attempt_at, r.id", params)
+        return [Delivery(_reminder(row[:13]), _subscription(row[13:])) for row in rows]
+
+    async def reminders(self, subscription_id: int) -> list[Reminder]:
+        rows = await self._rows(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminder r WHERE r.subscription_id = ?"  # noqa: S608
+            " ORDER BY r.due_at, r.id", (subscription_id,))
+        return [_reminder(row) for row in rows]
+
+    async def mark_sent(self, reminder_id: int, message_id: int | None, now: datetime) -> None:
+        async with self._store.transaction() as db:
+            await db.execute("UPDATE reminder SET state = 'sent', sent_at = ?, message_id = ?, last_error = NULL"
+                             " WHERE id = ?", (_iso(now), message_id, reminder_id))
+
+    async def mark_missed(self, reminder_id: int, reason: str) -> None:
+        async with self._store.transaction() as db:
+            await db.execute("UPDATE reminder SET state = 'missed', last_error = ? WHERE id = ?", (reason, reminder_id))
+
+    async def mark_cancelled(self, reminder_id: int, reason: str) -> None:
+        async with self._store.transaction() as db:
+            await db.execute("UPDATE reminder SET state = 'cancelled', last_error = ? WHERE id = ?",
+                             (reason, reminder_id))
+
+    async def retry_later(self, reminder_id: int, attempt_at: datetime, error: str) -> None:
+        async with self._store.transaction() as db:
+            await db.execute("UPDATE reminder SET state = 'pending', attempt_at = ?, last_error = ? WHERE id = ?",
+                             (_iso(attempt_at), error, reminder_id))
+
+    async def hold_and_pause(self, reminder_id: int, subscription_id: int, reason: str, now: datetime) -> None:
+        """Discord refused the channel: keep the reminder pending and pause its subscription, together."""
+        async with self._store.transaction() as db:
+            await db.execute("UPDATE reminder SET state = 'pending', last_error = ? WHERE id = ?",
+                             (reason, reminder_id))
+            await db.execute("UPDATE subscription SET paused_reason = ?, paused_at = ? WHERE id = ?",
+                             (reason, _iso(now), subscription_id))

@@ -1,0 +1,59 @@
+"""/custom-release add|remove|list: a server's own release dates, for its own reminders.
+
+Not `/releases add`: `/releases` answers every member, and Discord cannot give one top-level command both
+its own answer and subcommands, nor different permissions per subcommand.
+"""
+
+from __future__ import annotations
+
+from discord import Interaction, app_commands
+
+from bot.answer import Answer
+from bot.client import PitwallBot
+from bot.reminders.render import custom_list_answer, custom_saved_answer, private
+from bot.text import t
+from cogs.admin import AdminGroupCog
+
+
+async def custom_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    bot: PitwallBot = interaction.client  # type: ignore[assignment]
+    customs = await bot.core.reminders.rows.custom_releases(interaction.guild_id or 0)
+    typed = current.casefold()
+    return [app_commands.Choice(name=c.name[:100], value=c.slug) for c in customs if typed in c.name.casefold()][:25]
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class CustomReleases(AdminGroupCog, group_name="custom-release",
+                     group_description="This server's own release dates, for reminders"):
+    @app_commands.command(name="add", description="Add or change a release date only this server sees")
+    @app_commands.describe(name="e.g. Season 3 launch", date="YYYY-MM-DD",
+                           time="HH:MM in the server's time zone (optional)", platforms="e.g. PS5, PC (optional)")
+    async def add(self, interaction: Interaction, name: app_commands.Range[str, 1, 100],
+                  date: app_commands.Range[str, 1, 20], time: str | None = None, platforms: str | None = None) -> None:
+        async def question() -> Answer:
+            custom = await self.bot.core.reminders.save_custom(interaction.guild_id or 0, name, date, time, platforms,
+                                                               interaction.user.id)
+            return custom_saved_answer(custom)
+
+        await self.answer(interaction, question())
+
+    @app_commands.command(name="remove", description="Remove one of this server's releases and its reminders")
+    @app_commands.autocomplete(name=custom_choices)
+    async def remove(self, interaction: Interaction, name: str) -> None:
+        async def question() -> Answer:
+            removed = await self.bot.core.reminders.remove_custom(interaction.guild_id or 0, name)
+            return private(t("custom.list_title"), t("custom.removed", name=removed))
+
+        await self.answer(interaction, question())
+
+    @app_commands.command(name="list", description="This server's own releases")
+    async def list(self, interaction: Interaction) -> None:
+        async def question() -> Answer:
+            return custom_list_answer(await self.bot.core.reminders.rows.custom_releases(interaction.guild_id or 0))
+
+        await self.answer(interaction, question())
+
+
+async def setup(bot: PitwallBot) -> None:
+    await bot.add_cog(CustomReleases(bot))

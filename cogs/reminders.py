@@ -1,0 +1,110 @@
+"""/reminders add|list|remove|pause|resume, and cleaning up when a channel or the server goes away."""
+
+from __future__ import annotations
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.answer import Answer
+from bot.client import PitwallBot
+from bot.errors import BadInput
+from bot.reminders.render import list_answer, private, subscribed_answer
+from bot.text import t
+from cogs.admin import AdminGroupCog
+
+NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
+
+
+def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None) -> None:
+    """Refuse, with the reason, a channel the bot could not post in or a role it could not ping."""
+    if not isinstance(channel, discord.TextChannel):
+        raise BadInput(t("error.channel_not_text"))
+    permissions = channel.permissions_for(channel.guild.me)
+    missing = [label for name, label in NEEDED.items() if not getattr(permissions, name)]
+    if missing:
+        raise BadInput(t("error.channel_permissions", channel=channel.mention, missing=", ".join(missing)))
+    if role is not None:
+        if role.is_default():
+            raise BadInput(t("error.role_everyone"))
+        if not role.mentionable and not permissions.mention_everyone:
+            raise BadInput(t("error.role_not_mentionable", role=role.mention))
+
+
+async def release_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    bot: PitwallBot = interaction.client  # type: ignore[assignment]
+    guild_id = interaction.guild_id or 0
+    today = bot.clock.now().date()
+    upcoming = [x for x in await bot.core.reminders.targets(guild_id) if x.date.last_day() >= today]
+    subjects = {x.subject: x.title for x in upcoming}
+    typed = current.casefold()
+    ranked = sorted(subjects.items(), key=lambda item: (not item[1].casefold().startswith(typed), item[1]))
+    return [app_commands.Choice(name=title[:100], value=subject) for subject, title in ranked
+            if typed in title.casefold() or typed in subject][:25]
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class Reminders(AdminGroupCog, group_name="reminders", group_description="Release reminders posted in channels"):
+    @app_commands.command(name="add", description="Post release reminders in a channel")
+    @app_commands.describe(channel="Where to post", release="One release (default: every upcoming one)",
+                           offsets="When, before each release: e.g. 7d, 1d, 2h, 0 (default 7d, 1d, 0)",
+                           role="A role to ping with each reminder (optional)")
+    @app_commands.autocomplete(release=release_choices)
+    async def add(self, interaction: Interaction, channel: discord.TextChannel, release: str | None = None,
+                  offsets: str | None = None, role: discord.Role | None = None) -> None:
+        async def question() -> Answer:
+            _check_channel(channel, role)
+            result = await self.bot.core.reminders.subscribe(
+                channel.guild.id, channel.id, release, offsets, role.id if role else None, interaction.user.id)
+            return subscribed_answer(result)
+
+        await self.answer(interaction, question())
+
+    @app_commands.command(name="list", description="This server's reminder subscriptions and their next reminder")
+    async def list(self, interaction: Interaction) -> None:
+        async def question() -> Answer:
+            guild_id = interaction.guild_id or 0
+            titles = {x.subject: x.title for x in await self.bot.core.reminders.targets(guild_id)}
+            return list_answer(await self.bot.core.reminders.statuses(guild_id), titles)
+
+        await self.answer(interaction, question())
+
+    @app_commands.command(name="remove", description="Remove a reminder subscription")
+    @app_commands.describe(id="The subscription number shown by /reminders list")
+    async def remove(self, interaction: Interaction, id: app_commands.Range[int, 1]) -> None:
+        async def question() -> Answer:
+            await self.bot.core.reminders.remove(interaction.guild_id or 0, id)
+            return private(t("reminders.list_title"), t("reminders.removed", id=id))
+
+        await self.answer(interaction, question())
+
+    @app_commands.command(name="pause", description="Stop a subscription's reminders until resumed")
+    @app_commands.describe(id="The subscription number shown by /reminders list")
+    async def pause(self, interaction: Interaction, id: app_commands.Range[int, 1]) -> None:
+        async def question() -> Answer:
+            await self.bot.core.reminders.pause(interaction.guild_id or 0, id)
+            return private(t("reminders.list_title"), t("reminders.paused", id=id))
+
+        await self.answer(interaction, question())
+
+    @app_commands.command(name="resume", description="Turn a paused subscription back on")
+    @app_commands.describe(id="The subscription number shown by /reminders list")
+    async def resume(self, interaction: Interaction, id: app_commands.Range[int, 1]) -> None:
+        async def question() -> Answer:
+            await self.bot.core.reminders.resume(interaction.guild_id or 0, id)
+            return private(t("reminders.list_title"), t("reminders.resumed", id=id))
+
+        await self.answer(interaction, question())
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.bot.core.reminders.forget_channel(channel.id)
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.bot.core.reminders.forget_guild(guild.id)
+
+
+async def setup(bot: PitwallBot) -> None:
+    await bot.add_cog(Reminders(bot))
