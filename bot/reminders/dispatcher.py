@@ -65,7 +65,7 @@ class DispatchStats:
 
 class ReminderDispatcher:
     def __init__(self, service: ReminderService, poster: Poster, *, grace: timedelta = timedelta(hours=6),
-                 per_second: float = 40.0, concurrency: int = 32, batch: int = 500,
+                 per_second: float = 40.0, concurrency: int = 32, batch: int = 64,
                  late_after: timedelta = timedelta(minutes=1)) -> None:
         self.service = service
         self.rows = service.rows
@@ -98,7 +98,11 @@ class ReminderDispatcher:
         self._wake.set()
 
     async def _run(self) -> None:
-        await self._deliver(await self.rows.in_flight())
+        try:
+            # A previous process may have died between sending and marking: same nonces, so no double post.
+            await self._deliver(await self.rows.in_flight())
+        except Exception:
+            log.exception("re-sending reminders left in flight failed; they will be retried")
         while True:
             try:
                 await self._step()

@@ -209,12 +209,18 @@ class ReminderRows:
         return _instant(rows[0][0]) if rows else None
 
     async def claim_due(self, now: datetime, limit: int) -> list[Delivery]:
-        """Atomically mark up to `limit` due reminders as claimed and return them, earliest first."""
+        """Atomically mark up to `limit` due reminders as claimed and return them.
+
+        Channels take turns (each channel's earliest first, then each one's second, ...): Discord limits posts
+        per channel, so a batch spread over many channels is sent at the global pace instead of waiting on one.
+        """
         async with self._store.transaction() as db, db.execute(
             "UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1 WHERE id IN ("
-            " SELECT r.id FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
-            " WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL"
-            " ORDER BY r.attempt_at, r.id LIMIT ?) RETURNING id", (_iso(now), _iso(now), limit)) as cursor:
+            " SELECT id FROM (SELECT r.id, r.attempt_at, ROW_NUMBER() OVER ("
+            "  PARTITION BY s.channel_id ORDER BY r.attempt_at, r.id) AS turn"
+            "  FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
+            "  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL)"
+            " ORDER BY turn, attempt_at, id LIMIT ?) RETURNING id", (_iso(now), _iso(now), limit)) as cursor:
             ids = [row[0] for row in await cursor.fetchall()]
         return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
 
