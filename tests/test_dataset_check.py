@@ -1,4 +1,3 @@
-import shutil
 from pathlib import Path
 
 import pytest
@@ -6,12 +5,6 @@ import pytest
 from bot.dataset.check import check_dataset
 from bot.dataset.model import ReleaseDate
 from tests.conftest import MINI_DATA, REAL_DATA
-
-
-def copy_mini(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINI_DATA, target)
-    return target
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -30,15 +23,15 @@ def test_the_mini_fixture_passes() -> None:
     assert check_dataset(MINI_DATA).ok
 
 
-def test_incomplete_podium_is_a_problem(tmp_path: Path) -> None:
-    data = copy_mini(tmp_path)
+def test_incomplete_podium_is_a_problem(data_copy: Path) -> None:
+    data = data_copy
     edit(data / "seasons.toml", 'position = 3\nname = "Takuma Miyazono"', 'position = 5\nname = "Takuma Miyazono"')
     problems = check_dataset(data).problems
     assert any("2021 nations-cup" in p and "[3] missing" in p for p in problems)
 
 
-def test_an_unconfirmed_place_must_be_declared_and_is_then_a_warning(tmp_path: Path) -> None:
-    data = copy_mini(tmp_path)
+def test_an_unconfirmed_place_must_be_declared_and_is_then_a_warning(data_copy: Path) -> None:
+    data = data_copy
     edit(data / "seasons.toml", 'position = 3\nname = "Takuma Miyazono"', 'position = 5\nname = "Takuma Miyazono"')
     edit(data / "seasons.toml", 'world_final_venue = "online"',
          'world_final_venue = "online"\nunconfirmed_positions = [3]')
@@ -47,8 +40,8 @@ def test_an_unconfirmed_place_must_be_declared_and_is_then_a_warning(tmp_path: P
     assert any("place 3 not confirmed" in w for w in report.warnings)
 
 
-def test_invalid_country_code_unknown_source_and_bad_date_are_each_reported(tmp_path: Path) -> None:
-    data = copy_mini(tmp_path)
+def test_invalid_country_code_unknown_source_and_bad_date_are_each_reported(data_copy: Path) -> None:
+    data = data_copy
     edit(data / "seasons.toml", 'country = "IT"', 'country = "UK"')
     edit(data / "releases.toml", 'sources = ["test-official", "test-press"]', 'sources = ["nowhere"]')
     edit(data / "releases.toml", 'date = "2023-11-02"', 'date = "2023-11-31"')
@@ -58,27 +51,27 @@ def test_invalid_country_code_unknown_source_and_bad_date_are_each_reported(tmp_
     assert "`2023-11-31` is not a valid YYYY[-MM[-DD]] date" in problems
 
 
-def test_fact_without_source_is_a_problem(tmp_path: Path) -> None:
-    data = copy_mini(tmp_path)
+def test_fact_without_source_is_a_problem(data_copy: Path) -> None:
+    data = data_copy
     edit(data / "releases.toml", 'sources = ["test-press"]\n\n[[game]]\nslug = "someday-racer"',
          'sources = []\n\n[[game]]\nslug = "someday-racer"')
     assert any("no source" in p for p in check_dataset(data).problems)
 
 
-def test_alias_used_by_two_games_is_a_problem(tmp_path: Path) -> None:
-    data = copy_mini(tmp_path)
+def test_alias_used_by_two_games_is_a_problem(data_copy: Path) -> None:
+    data = data_copy
     edit(data / "releases.toml", 'aliases = ["fr"]', 'aliases = ["fr", "GT-7"]')
     assert any("'gt7' is used by more than one game" in p for p in check_dataset(data).problems)
 
 
-def test_undecided_season_cannot_have_a_standing(tmp_path: Path) -> None:
-    data = copy_mini(tmp_path)
+def test_undecided_season_cannot_have_a_standing(data_copy: Path) -> None:
+    data = data_copy
     edit(data / "seasons.toml", 'status = "concluded"\nworld_final_date', 'status = "in-progress"\nworld_final_date')
     assert any("cannot have a standing yet" in p for p in check_dataset(data).problems)
 
 
-def test_broken_toml_is_reported_with_the_file_name(tmp_path: Path) -> None:
-    data = copy_mini(tmp_path)
+def test_broken_toml_is_reported_with_the_file_name(data_copy: Path) -> None:
+    data = data_copy
     (data / "releases.toml").write_text("[[game]\nslug = ", encoding="utf-8")
     assert any(p.startswith("releases.toml: not valid TOML") for p in check_dataset(data).problems)
 

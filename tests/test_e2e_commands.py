@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-
 import pytest
 
 from bot.client import PitwallBot
-from bot.clock import FixedClock
-from bot.config import Settings
-from tests.conftest import REAL_DATA
 from tests.discord_standin import DiscordStandIn
-from tests.e2e import NO_PINGS, embed_text, reply_of, running_pitwall, standin
-
-
-@pytest.fixture
-async def discord() -> AsyncIterator[DiscordStandIn]:
-    async with standin() as server:
-        guild = server.add_guild("Paddock")
-        server.add_channel(guild.id, "general")
-        yield server
-
-
-@pytest.fixture
-async def pitwall(discord: DiscordStandIn, make_settings: Callable[..., Settings],
-                  clock: FixedClock) -> AsyncIterator[PitwallBot]:
-    async with running_pitwall(discord, make_settings(REAL_DATA), clock) as bot:
-        yield bot
+from tests.e2e import NO_PINGS, embed_text, reply_of
 
 
 async def test_champion_2021_answers_with_an_embed_everyone_sees(discord: DiscordStandIn, pitwall: PitwallBot) -> None:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 
 from bot.client import PitwallBot
-from bot.clock import FixedClock
-from bot.config import Settings
 from bot.dataset.model import Season
 from bot.store import Store
-from tests.conftest import REAL_DATA
 from tests.discord_standin import DiscordStandIn
-from tests.e2e import reply_of, running_pitwall, standin
+from tests.e2e import reply_of
 
 CALLBACK = "POST /interactions/*/*/callback"
 
@@ -35,20 +31,8 @@ class SlowStore:
         return getattr(self._store, name)
 
 
-@pytest.fixture
-async def discord() -> AsyncIterator[DiscordStandIn]:
-    async with standin() as server:
-        guild = server.add_guild("Paddock")
-        server.add_channel(guild.id, "general")
-        yield server
 
 
-@pytest.fixture
-async def pitwall(discord: DiscordStandIn, make_settings: Callable[..., Settings],
-                  clock: FixedClock) -> AsyncIterator[PitwallBot]:
-    async with running_pitwall(discord, make_settings(REAL_DATA), clock) as bot:
-        yield bot
-        assert await bot.core.store.integrity_check() == "ok"
 
 
 def assert_each_answered_exactly_once(discord: DiscordStandIn) -> None:

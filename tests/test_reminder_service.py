@@ -1,4 +1,3 @@
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +8,6 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import BadInput, NotOnRecord, UnknownName
-from tests.conftest import MINI_DATA
 
 GUILD, OTHER_GUILD, CHANNEL, ADMIN = 1001, 2002, 3003, 4004
 
@@ -117,10 +115,9 @@ async def test_a_deleted_channel_or_a_left_server_takes_its_subscriptions_with_i
 
 
 async def test_a_dataset_update_that_moves_a_date_replans_on_the_next_start(
-    make_settings: Callable[..., Settings], clock: FixedClock, tmp_path: Path
+    make_settings: Callable[..., Settings], clock: FixedClock, data_copy: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(MINI_DATA, data)
+    data = data_copy
     settings = make_settings(data)
     core = await Core.open(settings, clock)
     subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "1d, 0", None, ADMIN)
@@ -136,10 +133,9 @@ async def test_a_dataset_update_that_moves_a_date_replans_on_the_next_start(
 
 
 async def test_everything_a_server_owns_survives_a_dataset_reload(
-    make_settings: Callable[..., Settings], clock: FixedClock, tmp_path: Path
+    make_settings: Callable[..., Settings], clock: FixedClock, data_copy: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(MINI_DATA, data)
+    data = data_copy
     settings = make_settings(data)
     core = await Core.open(settings, clock)
     await core.reminders.set_timezone(GUILD, "Europe/Paris", "10:00")

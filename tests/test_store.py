@@ -1,4 +1,3 @@
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,10 +82,9 @@ async def test_a_second_start_loads_nothing_and_duplicates_nothing(
 
 
 async def test_a_changed_dataset_is_reloaded_and_the_bots_own_state_survives(
-    make_settings: Callable[..., Settings], clock: FixedClock, tmp_path: Path
+    make_settings: Callable[..., Settings], clock: FixedClock, data_copy: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(MINI_DATA, data)
+    data = data_copy
     settings = make_settings(data)
     core = await Core.open(settings, clock)
     await core.store.set_state("command_tree_hash:global", "abc", NOW)
@@ -104,10 +102,9 @@ async def test_a_changed_dataset_is_reloaded_and_the_bots_own_state_survives(
 
 
 async def test_a_broken_dataset_never_replaces_a_good_one(
-    make_settings: Callable[..., Settings], clock: FixedClock, tmp_path: Path
+    make_settings: Callable[..., Settings], clock: FixedClock, data_copy: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(MINI_DATA, data)
+    data = data_copy
     settings = make_settings(data)
     await (await Core.open(settings, clock)).close()
     before = dump_database(settings.db_path)
