@@ -77,6 +77,7 @@ EN: dict[str, str] = {
                                   "or choose another role.",
     "error.role_everyone": "Reminders never ping @everyone. Choose a role, or leave the option empty.",
     "error.guild_only": "This command works in a server, not in direct messages.",
+    "error.not_ready": "I am still loading this server's channels: please try again in a few seconds.",
     "error.no_custom_release": "There is no custom release called “{text}” in this server.",
     "error.too_many_subscriptions": "This server already has {limit} reminder subscriptions: remove one first.",
     # Reminders: answers.

@@ -10,7 +10,6 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.client import PitwallBot
-from bot.errors import UserError
 from bot.text import t
 from cogs.reply import answer_in_time
 
@@ -28,7 +27,7 @@ class AdminGroupCog(commands.GroupCog):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild is None:
-            raise UserError(t("error.guild_only"))
+            raise app_commands.NoPrivateMessage(t("error.guild_only"))
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         return True

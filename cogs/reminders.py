@@ -20,7 +20,10 @@ def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None)
     """Refuse, with the reason, a channel the bot could not post in or a role it could not ping."""
     if not isinstance(channel, discord.TextChannel):
         raise BadInput(t("error.channel_not_text"))
-    permissions = channel.permissions_for(channel.guild.me)
+    me = channel.guild.me
+    if me is None:  # the server is still arriving over the gateway
+        raise BadInput(t("error.not_ready"))
+    permissions = channel.permissions_for(me)
     missing = [label for name, label in NEEDED.items() if not getattr(permissions, name)]
     if missing:
         raise BadInput(t("error.channel_permissions", channel=channel.mention, missing=", ".join(missing)))
