@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+import aiohttp
 import discord
 
 from bot import __version__
@@ -64,7 +65,11 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
             case "ask":
                 return asyncio.run(_ask_once(settings, clock, args.line, out, err))
             case "console":
-                return asyncio.run(_console(settings, clock, out, err))
+                try:
+                    return asyncio.run(_console(settings, clock, out, err))
+                except KeyboardInterrupt:
+                    print(file=out)
+                    return EXIT_OK
             case _:
                 return _check(settings, out, err)
     except (StoreError, DatasetError) as exc:
@@ -98,6 +103,14 @@ def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = Fal
         return EXIT_USAGE
     except discord.PrivilegedIntentsRequired:
         print("pitwall: Discord refused an intent this bot does not need; please report this.", file=err)
+        return EXIT_USAGE
+    except discord.HTTPException as exc:
+        print(f"pitwall: Discord refused a start-up request: HTTP {exc.status} (code {exc.code}). "
+              "See the log above; try again later.", file=err)
+        return EXIT_USAGE
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        print(f"pitwall: cannot reach Discord ({exc.__class__.__name__}). Check the network, or "
+              "PITWALL_API_BASE / PITWALL_GATEWAY_URL if set.", file=err)
         return EXIT_USAGE
     except KeyboardInterrupt:
         log.info("stopped")

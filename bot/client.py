@@ -64,7 +64,9 @@ class PitwallBot(commands.Bot):
         if self.sync_only:
             await self.close()
             return
-        # The dataset may have moved a date since the last run: re-plan before anything is sent.
+        # First finish what a previous process left in flight (same nonces), then re-plan for a dataset that
+        # may have moved a date since the last run, then wait for what is due.
+        await self.dispatcher.recover()
         await self.core.reminders.replan_all()
         self.dispatcher.start()
 
@@ -90,7 +92,8 @@ class PitwallBot(commands.Bot):
         guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
-        scope = f"command_tree_hash:{guild.id if guild else 'global'}"
+        # Per application: the same database pointed at another bot (staging → production) must sync again.
+        scope = f"command_tree_hash:{self.application_id}:{guild.id if guild else 'global'}"
         digest = self.command_tree_hash(guild)
         if not force and await self.core.store.get_state(scope) == digest:
             log.info("command tree unchanged (%s); not syncing", scope)

@@ -41,7 +41,8 @@ class ParsedLine:
 
 
 def _is_year(token: str) -> bool:
-    return len(token) == 4 and token.isascii() and token.isdigit()
+    """A trailing number is the year, whatever its size: the core says politely if it is not on record."""
+    return token.isascii() and token.isdigit()
 
 
 def parse_line(line: str) -> ParsedLine:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import discord
 
 from bot.answer import Answer, Field
+from bot.text import t
 
 COLOUR_ANSWER = discord.Colour.from_rgb(0x1F, 0x6F, 0xEB)
 COLOUR_ERROR = discord.Colour.from_rgb(0xD9, 0x3F, 0x3F)
@@ -37,7 +38,7 @@ def _sources_value(answer: Answer) -> str:
             break
         lines.append(line)
     if len(answer.sources) > MAX_SOURCES_SHOWN:
-        lines.append(f"…and {len(answer.sources) - MAX_SOURCES_SHOWN} more (`pitwall ask` lists them all)")
+        lines.append(t("sources.more", count=len(answer.sources) - MAX_SOURCES_SHOWN))
     return "\n".join(lines)
 
 
@@ -48,16 +49,21 @@ def to_embed(answer: Answer) -> discord.Embed:
         description=_clip(answer.description, DESCRIPTION_LIMIT) or None,
         colour=COLOUR_ERROR if answer.error else COLOUR_ANSWER,
     )
-    fields = list(answer.fields)
+    fields = list(answer.fields[: FIELD_COUNT_LIMIT - 1 if answer.sources else FIELD_COUNT_LIMIT])
     if answer.sources:
-        fields.append(Field("Sources", _sources_value(answer)))
-    for field in fields[:FIELD_COUNT_LIMIT]:
+        fields.append(Field(t("sources.title"), _sources_value(answer)))
+    for field in fields:
         embed.add_field(name=_clip(field.name, FIELD_NAME_LIMIT), value=_clip(field.value, FIELD_VALUE_LIMIT),
                         inline=field.inline)
     if answer.footer:
         embed.set_footer(text=_clip(answer.footer, FOOTER_LIMIT))
-    while len(embed) > TOTAL_LIMIT and embed.fields:
-        embed.remove_field(-1)
+    # Over the 6,000 total: drop trailing fields, but keep the sources; then shorten the description and footer.
+    while len(embed) > TOTAL_LIMIT and len(embed.fields) > (1 if answer.sources else 0):
+        embed.remove_field(len(embed.fields) - (2 if answer.sources else 1))
+    if len(embed) > TOTAL_LIMIT and embed.description:
+        embed.description = _clip(embed.description, max(1, len(embed.description) - (len(embed) - TOTAL_LIMIT)))
+    if len(embed) > TOTAL_LIMIT and embed.footer.text:
+        embed.set_footer(text=_clip(embed.footer.text, max(1, len(embed.footer.text) - (len(embed) - TOTAL_LIMIT))))
     return embed
 
 

@@ -138,10 +138,10 @@ def release_answer(game: Game, sources: dict[str, Source], parent: Game | None =
     description = "\n".join(_release_line(r) for r in ordered)
     fields = []
     if game.developer or game.publisher:
-        fields.append(Field("Developer / publisher",
+        fields.append(Field(t("release.by_title"),
                             t("release.by", developer=game.developer or "—", publisher=game.publisher or "—")))
     if parent is not None:
-        fields.append(Field("Update for", parent.title))
+        fields.append(Field(t("release.update_for"), parent.title))
     used = [sources[i] for i in dict.fromkeys(i for r in ordered for i in r.sources) if i in sources]
     return Answer(title=t("release.title", title=game.title), description=description, fields=tuple(fields),
                   sources=_source_refs(used), footer=_footer(used))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from bot.clock import Clock
 from bot.dataset.model import Competition, Game, Release, Season, Source
@@ -121,11 +121,13 @@ class Services:
     async def podium(self, competition: Competition, year: int | None = None) -> Season:
         """The season standing of `competition` in `year` (default: its latest concluded season)."""
         if year is None:
-            concluded = [s for s in await self.store.seasons(competition=competition.slug)
-                         if s.status == "concluded"]
-            if not concluded:
-                raise NotOnRecord(self._no_season_message(None, competition))
-            return concluded[-1]
+            seasons = await self.store.seasons(competition=competition.slug)
+            concluded = [s for s in seasons if s.status == "concluded"]
+            if concluded:
+                return concluded[-1]
+            if seasons:
+                raise NotOnRecord(t("error.season_undecided", year=seasons[-1].year, competition=competition.name))
+            raise NotOnRecord(self._no_season_message(None, competition))
         self._check_year(year)
         seasons = await self.store.seasons(year=year, competition=competition.slug)
         if not seasons:
@@ -136,6 +138,8 @@ class Services:
 
     def parse_year(self, text: str) -> int:
         cleaned = clean_user_text(text)
+        if not cleaned:
+            raise BadInput(t("error.empty", what="year"))
         if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 6):
             first, last = self._year_range()
             raise BadInput(t("error.bad_year", text=_quote(cleaned or text), first=first, last=last))
@@ -164,12 +168,20 @@ class Services:
     # Releases ------------------------------------------------------------------------------------------
 
     def timeline(self, limit_recent: int = 10) -> Timeline:
-        """Upcoming releases (soonest first), then recent ones (newest first), by today's date in UTC."""
-        today = self.clock.now().date()
+        """Upcoming releases (soonest first), then recent ones (newest first).
+
+        A release with an exact time is upcoming until that instant; one known by its day, month or year until
+        the last day it could fall on has passed (in UTC).
+        """
+        now = self.clock.now()
         entries = [(g, r) for g in self.catalog.games.values() for r in g.releases]
-        # A release known only by month or year stays "upcoming" until its last possible day has passed.
-        upcoming = sorted((e for e in entries if e[1].date.last_day() >= today), key=lambda e: _release_order(e[1]))
-        recent = sorted((e for e in entries if e[1].date.last_day() < today), key=lambda e: _release_order(e[1]),
+
+        def is_upcoming(release: Release) -> bool:
+            instant = release.instant()
+            return instant > now if instant else release.date.last_day() >= now.date()
+
+        upcoming = sorted((e for e in entries if is_upcoming(e[1])), key=lambda e: _release_order(e[1]))
+        recent = sorted((e for e in entries if not is_upcoming(e[1])), key=lambda e: _release_order(e[1]),
                         reverse=True)
         return Timeline(tuple(upcoming), tuple(recent[:limit_recent]))
 
@@ -194,7 +206,8 @@ class Services:
 
 
 def _release_order(release: Release) -> tuple[object, ...]:
-    return (release.date.first_day(), release.date.last_day(), release.time_utc is None, release.key)
+    # Same first day: an exact time first (by time), then the day, then the wider month or year.
+    return (release.date.first_day(), release.date.last_day(), release.time_utc or time.max, release.key)
 
 
 def _resolve(index: NameIndex, text: str, what: str, *, unknown: str, describe: Callable[[str], str],
@@ -220,10 +233,14 @@ def _checked_text(text: str, what: str) -> str:
     return cleaned
 
 
+_MARKUP = str.maketrans({"`": "'", "*": None, "_": " ", "~": None, "|": None, "[": "(", "]": ")", "<": None,
+                         ">": None, "#": None})
+
+
 def _quote(text: str) -> str:
-    """User text echoed back: shortened and stripped of markdown that could format or link."""
+    """User text echoed back: shortened, and unable to format, link or quote (no `[x](url)`, `<...>`, `#`)."""
     shortened = text if len(text) <= 40 else text[:39] + "…"
-    return shortened.replace("`", "'").replace("*", "").replace("_", " ").replace("~", "").replace("|", "")
+    return shortened.translate(_MARKUP)
 
 
 def _or(items: Iterable[str]) -> str:

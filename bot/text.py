@@ -40,6 +40,8 @@ EN: dict[str, str] = {
     # Releases.
     "release.title": "{title}",
     "release.by": "{developer} / {publisher}",
+    "release.by_title": "Developer / publisher",
+    "release.update_for": "Update for",
     "release.worldwide": "Worldwide",
     "releases.title": "Gran Turismo release dates",
     "releases.upcoming": "Upcoming",
@@ -58,6 +60,8 @@ EN: dict[str, str] = {
     "about.sources_value": "{count} public sources; every fact is cited. Corrections: data/CORRECTIONS.md.",
     # Footer.
     "sources": "Sources: {sources}",
+    "sources.title": "Sources",
+    "sources.more": "…and {count} more sources",
     # Reminders: errors.
     "error.bad_offsets": "“{text}” is not an offset. Use numbers with d (days), h (hours), m (minutes) or w "
                          "(weeks), separated by commas, e.g. `7d, 1d, 2h, 0` (0 = the release moment).",
@@ -66,7 +70,8 @@ EN: dict[str, str] = {
     "error.bad_timezone": "“{text}” is not a time zone I know. Use an IANA name such as `Europe/Paris`, "
                           "`America/New_York` or `Asia/Tokyo` (start typing for suggestions).",
     "error.bad_time": "“{text}” is not a time of day. Use 24-hour HH:MM, e.g. `09:00` or `18:30`.",
-    "error.bad_date": "“{text}” is not a date. Use YYYY-MM-DD, e.g. `2026-12-10`.",
+    "error.bad_date": "“{text}” is not a date I can use. Use YYYY-MM-DD, e.g. `2026-12-10`, at most {years} "
+                      "years ahead.",
     "error.release_past": "{title} came out on {date}: there is nothing left to remind about.",
     "error.custom_past": "That moment has already passed in this server's time zone ({zone}).",
     "error.no_subscription": "There is no reminder subscription #{id} in this server. `/reminders list` shows them.",
@@ -76,6 +81,7 @@ EN: dict[str, str] = {
     "error.role_not_mentionable": "I can't ping {role}: make the role mentionable (Server Settings → Roles), "
                                   "or choose another role.",
     "error.role_everyone": "Reminders never ping @everyone. Choose a role, or leave the option empty.",
+    "error.bad_option": "One of the options has a value I can't use here; please pick it from the list.",
     "error.guild_only": "This command works in a server, not in direct messages.",
     "error.not_ready": "I am still loading this server's channels: please try again in a few seconds.",
     "error.no_custom_release": "There is no custom release called “{text}” in this server.",

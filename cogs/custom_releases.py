@@ -17,6 +17,8 @@ from cogs.admin import AdminGroupCog
 
 async def custom_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     bot: PitwallBot = interaction.client  # type: ignore[assignment]
+    if not interaction.permissions.manage_guild:  # autocomplete skips interaction_check
+        return []
     customs = await bot.core.reminders.rows.custom_releases(interaction.guild_id or 0)
     typed = current.casefold()
     return [app_commands.Choice(name=c.name[:100], value=c.slug) for c in customs if typed in c.name.casefold()][:25]

@@ -37,7 +37,9 @@ def _explain(error: app_commands.AppCommandError) -> UserError | None:
     if isinstance(error, app_commands.MissingPermissions):
         names = ", ".join(PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions)
         return UserError(t("error.no_permission", permission=names))
-    if isinstance(error, app_commands.TransformerError | app_commands.CheckFailure):
+    if isinstance(error, app_commands.TransformerError):
+        return BadInput(t("error.bad_option"))
+    if isinstance(error, app_commands.CheckFailure):
         return BadInput(str(error))
     return None
 

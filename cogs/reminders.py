@@ -36,6 +36,8 @@ def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None)
 
 async def release_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     bot: PitwallBot = interaction.client  # type: ignore[assignment]
+    if not interaction.permissions.manage_guild:  # autocomplete skips interaction_check
+        return []
     guild_id = interaction.guild_id or 0
     today = bot.clock.now().date()
     upcoming = [x for x in await bot.core.reminders.targets(guild_id) if x.date.last_day() >= today]

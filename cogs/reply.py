@@ -47,7 +47,11 @@ async def answer_in_time(
     task = asyncio.ensure_future(question)
     done, _ = await asyncio.wait({task}, timeout=defer_after)
     if not done:
-        await interaction.response.defer(thinking=True)
+        try:
+            await interaction.response.defer(thinking=True)
+        except BaseException:
+            task.cancel()  # nobody will read the answer; do not leave the question running
+            raise
     try:
         answer = await task
     except UserError as error:

@@ -96,6 +96,19 @@ async def test_a_subscribed_channel_gets_each_reminder_on_time_pinging_only_its_
         "Cup final — tomorrow", "Cup final — out now!"]
 
 
+async def test_the_release_picked_from_autocomplete_is_the_one_subscribed(world: World) -> None:
+    await world.admin("custom-release add", {"name": "Cup final", "date": "2026-12-20"})
+    options = {"channel": world.announcements.id, "release": "cup"}
+    choices = await world.discord.autocomplete("reminders add", options, focused="release", permissions=ADMIN)
+    picked = next(c for c in choices if c["name"] == "Cup final")
+    embed, private = await world.admin("reminders add", {"channel": world.announcements.id,
+                                                         "release": picked["value"], "offsets": "0"})
+    assert private and "**Cup final**" in embed["description"]
+    # A member without Manage Server learns nothing about the server's own releases from autocomplete.
+    assert await world.discord.autocomplete("reminders add", options, focused="release",
+                                            permissions=DEFAULT_EVERYONE_PERMISSIONS) == []
+
+
 async def test_members_without_manage_server_are_refused_even_if_discord_shows_them_the_command(
     world: World
 ) -> None:
@@ -143,7 +156,8 @@ async def test_discord_refusing_the_channel_pauses_the_subscription_with_the_rea
 
 
 async def test_timezone_setting_autocompletes_and_refuses_unknown_zones(world: World) -> None:
-    choices = await world.discord.autocomplete("settings timezone", {"zone": "paris"}, focused="zone")
+    choices = await world.discord.autocomplete("settings timezone", {"zone": "paris"}, focused="zone",
+                                               permissions=ADMIN)
     assert {"name": "Europe/Paris", "value": "Europe/Paris"} in choices
     embed, _ = await world.admin("settings timezone", {"zone": "Europe/Paris", "reminder_time": "08:30"})
     assert "Europe/Paris" in embed["description"] and "08:30" in embed["description"]
@@ -157,5 +171,7 @@ async def test_a_deleted_channel_and_a_left_server_take_their_subscriptions_with
     await world.discord.dispatch("CHANNEL_DELETE", world.announcements.to_payload())
     await eventually(lambda: rows.subscriptions(world.guild.id), [])
     await world.admin("custom-release add", {"name": "Cup final", "date": "2026-12-20"})
+    await world.admin("settings timezone", {"zone": "Asia/Tokyo"})
     await world.discord.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})
     await eventually(lambda: rows.custom_releases(world.guild.id), [])
+    assert (await rows.settings(world.guild.id)).timezone == "UTC"

@@ -112,7 +112,8 @@ async def test_a_moved_date_never_fires_for_the_old_one(core: Core, clock: Fixed
     await core.reminders.save_custom(GUILD, "Cup final", "2026-12-20", None, None, ADMIN)
     await core.reminders.subscribe(GUILD, CHANNEL, "cup final", "0", None, ADMIN)
     await core.reminders.save_custom(GUILD, "Cup final", "2026-12-22", None, None, ADMIN)
-    await settle(dispatcher, clock, utc(2026, 12, 21, 12))
+    await settle(dispatcher, clock, utc(2026, 12, 20, 9))  # the old moment, well within the grace window
+    await settle(dispatcher, clock, utc(2026, 12, 20, 12))
     assert poster.posts == []
     await settle(dispatcher, clock, utc(2026, 12, 22, 9))
     assert len(poster.posts) == 1
@@ -122,9 +123,10 @@ async def test_a_removed_subscription_posts_nothing(core: Core, clock: FixedCloc
                                                     running: tuple[ReminderDispatcher, FakePoster]) -> None:
     dispatcher, poster = running
     subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "0", None, ADMIN)
+    await core.reminders.subscribe(GUILD, CHANNEL + 1, "future-racer", "0", None, ADMIN)
     await core.reminders.remove(GUILD, subscribed.subscription.id)
-    await settle(dispatcher, clock, utc(2026, 12, 11))
-    assert poster.posts == []
+    await settle(dispatcher, clock, utc(2026, 12, 10, 9))
+    assert [channel for channel, _, _ in poster.posts] == [CHANNEL + 1]
 
 
 async def test_a_crash_between_send_and_mark_resends_with_the_same_nonce(core: Core, clock: FixedClock) -> None:
@@ -133,11 +135,7 @@ async def test_a_crash_between_send_and_mark_resends_with_the_same_nonce(core: C
     [claimed] = await core.store.reminders.claim_due(clock.now(), 10)  # the process dies right after this
     poster = FakePoster()
     dispatcher = dispatcher_for(core, poster)
-    dispatcher.start()
-    try:
-        await settle(dispatcher, clock)
-    finally:
-        await dispatcher.stop()
+    await dispatcher.recover()  # as the bot does on start, before anything re-plans
     [(_, _, nonce)] = poster.posts
     assert nonce == claimed.reminder.nonce == f"pw{claimed.reminder.id}g0" and len(nonce) <= 25
     [reminder] = await core.store.reminders.reminders(claimed.subscription.id)
@@ -150,6 +148,7 @@ async def test_reminders_due_while_down_are_sent_late_within_grace_and_missed_af
     clock.set(utc(2026, 12, 10, 11))  # the 7d reminder is 7 days late, the 0 one 2 hours late
     poster = FakePoster()
     dispatcher = dispatcher_for(core, poster, grace=timedelta(hours=6))
+    await dispatcher.recover()
     dispatcher.start()
     try:
         await settle(dispatcher, clock)
@@ -160,8 +159,8 @@ async def test_reminders_due_while_down_are_sent_late_within_grace_and_missed_af
     assert "Late: this reminder was due <t:" in message.answer.description
     [status] = await core.reminders.statuses(GUILD)
     assert (status.sent, status.missed, status.pending) == (1, 1, 0)
-    states = {r.offset_seconds: r.state for r in await core.store.reminders.reminders(subscribed.subscription.id)}
-    assert states == {7 * 86400: "missed", 0: "sent"}
+    states = {r.offset: r.state for r in await core.store.reminders.reminders(subscribed.subscription.id)}
+    assert states == {"7d": "missed", "0": "sent"}
 
 
 async def test_a_refused_channel_pauses_the_subscription_until_resumed(
@@ -193,3 +192,49 @@ async def test_a_transient_failure_is_retried_with_backoff(core: Core, clock: Fi
     assert poster.posts == []
     await settle(dispatcher, clock, utc(2026, 12, 10, 9, 0, 10))
     assert len(poster.posts) == 1
+
+
+async def test_changing_the_zone_after_a_reminder_went_out_does_not_send_it_again(
+    core: Core, clock: FixedClock, running: tuple[ReminderDispatcher, FakePoster]
+) -> None:
+    dispatcher, poster = running
+    await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "7d, 0", None, ADMIN)
+    await settle(dispatcher, clock, utc(2026, 12, 3, 9))
+    assert poster.titles == ["Future Racer — in 7 days"]
+    await core.reminders.set_timezone(GUILD, "America/Los_Angeles", None)  # 09:00 there is 17:00 UTC
+    await settle(dispatcher, clock, utc(2026, 12, 3, 18))
+    assert poster.titles == ["Future Racer — in 7 days"]
+    await settle(dispatcher, clock, utc(2026, 12, 10, 17))
+    assert poster.titles == ["Future Racer — in 7 days", "Future Racer — release day!"]
+
+
+async def test_a_release_moved_while_its_reminder_is_being_sent_is_reminded_again_for_the_new_date(
+    core: Core, clock: FixedClock
+) -> None:
+    await core.reminders.save_custom(GUILD, "Cup final", "2026-12-20", None, None, ADMIN)
+    subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "cup final", "1d", None, ADMIN)
+    clock.set(utc(2026, 12, 19, 9))
+    [in_flight] = await core.store.reminders.claim_due(clock.now(), 10)
+    await core.reminders.save_custom(GUILD, "Cup final", "2026-12-27", None, None, ADMIN)  # moved meanwhile
+    await core.store.reminders.mark_sent(in_flight.reminder, 1, clock.now())  # the old send completes
+    [reminder] = await core.store.reminders.reminders(subscribed.subscription.id)
+    assert (reminder.state, reminder.due_at, reminder.generation) == ("pending", utc(2026, 12, 26, 9), 1)
+    assert reminder.nonce != in_flight.reminder.nonce
+
+
+async def test_a_delivery_that_fails_unexpectedly_is_retried_not_lost(core: Core, clock: FixedClock,
+                                                                      running: tuple[ReminderDispatcher, FakePoster]
+                                                                      ) -> None:
+    dispatcher, poster = running
+    await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "0", None, ADMIN)
+    original_post = poster.post
+
+    async def broken(channel_id: int, message: OutgoingReminder, nonce: str) -> int | None:
+        poster.post = original_post  # type: ignore[method-assign]
+        raise RuntimeError("Session is closed")
+
+    poster.post = broken  # type: ignore[method-assign]
+    await settle(dispatcher, clock, utc(2026, 12, 10, 9))
+    assert poster.posts == []
+    await settle(dispatcher, clock, utc(2026, 12, 10, 9, 1))
+    assert poster.titles == ["Future Racer — release day!"]

@@ -66,8 +66,8 @@ async def test_moving_a_release_moves_its_pending_reminders_and_nothing_stays_on
     result = await core.reminders.subscribe(GUILD, CHANNEL, "cup final", "1d, 0", None, ADMIN)
     await core.reminders.save_custom(GUILD, "Cup final", "2026-12-27", None, None, ADMIN)
     reminders = await core.store.reminders.reminders(result.subscription.id)
-    assert [(r.due_at, r.state, r.generation) for r in reminders] == [
-        (utc(2026, 12, 26, 9), "pending", 1), (utc(2026, 12, 27, 9), "pending", 1)]
+    assert [(r.due_at, r.state, r.release_on) for r in reminders] == [
+        (utc(2026, 12, 26, 9), "pending", "2026-12-27"), (utc(2026, 12, 27, 9), "pending", "2026-12-27")]
 
 
 async def test_a_servers_custom_releases_are_invisible_to_other_servers(core: Core) -> None:
@@ -76,6 +76,18 @@ async def test_a_servers_custom_releases_are_invisible_to_other_servers(core: Co
     assert "custom:secret-league-night" not in {t.key for t in await core.reminders.targets(OTHER_GUILD)}
     with pytest.raises(UnknownName):
         await core.reminders.subscribe(OTHER_GUILD, CHANNEL, "Secret league night", None, None, ADMIN)
+
+
+async def test_the_value_autocomplete_sends_for_a_custom_release_is_understood(core: Core) -> None:
+    await core.reminders.save_custom(GUILD, "Cup final", "2026-12-20", None, None, ADMIN)
+    assert await core.reminders.resolve_subject(GUILD, "custom:cup-final") == ("custom:cup-final", "Cup final")
+    assert await core.reminders.resolve_subject(GUILD, "future-racer") == ("future-racer", "Future Racer")
+
+
+@pytest.mark.parametrize("day", ["20261220", "2026-W52-1", "9999-12-31", "2026-12-20T10:00"])
+async def test_custom_dates_must_be_plain_and_within_five_years(core: Core, day: str) -> None:
+    with pytest.raises(BadInput, match="YYYY-MM-DD"):
+        await core.reminders.save_custom(GUILD, "Far away", day, None, None, ADMIN)
 
 
 async def test_a_custom_release_in_the_past_is_refused(core: Core) -> None:

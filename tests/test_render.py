@@ -41,6 +41,15 @@ def test_embeds_stay_within_discords_limits_however_long_the_answer() -> None:
     assert len(embed) <= TOTAL_LIMIT and len(embed.fields) <= 25
 
 
+def test_a_long_description_and_footer_are_shortened_but_the_sources_stay() -> None:
+    answer = Answer(title="t" * 300, description="d" * 5000, footer="f" * 3000, fields=(Field("x", "y" * 900),),
+                    sources=(SourceRef("Official results", "https://example.org/r"),))
+    embed = to_embed(answer)
+    assert len(embed) <= TOTAL_LIMIT
+    assert [f.name for f in embed.fields] == ["Sources"]
+    assert "https://example.org/r" in (embed.fields[0].value or "")
+
+
 def test_errors_are_red_and_ephemeral_answers_are_not() -> None:
     error, fine = Answer(title="e", error=True), Answer(title="a")
     assert error.ephemeral and not fine.ephemeral

@@ -42,6 +42,12 @@ async def test_an_in_progress_season_is_not_decided_yet(core: Core) -> None:
         await core.services.podium(manufacturers, 2022)
 
 
+async def test_user_text_echoed_back_cannot_link_or_format(core: Core) -> None:
+    with pytest.raises(UnknownName) as caught:
+        core.services.resolve_game("[click](https://evil.example/x) <#1>")
+    assert "](" not in caught.value.message and "<#" not in caught.value.message
+
+
 async def test_unknown_competition_suggests_and_lists_what_is_known(core: Core) -> None:
     with pytest.raises(UnknownName) as caught:
         core.services.resolve_competition("natons cup")

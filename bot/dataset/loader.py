@@ -104,6 +104,7 @@ def _read_files(data_dir: Path, reader: _Reader) -> dict[str, Table]:
 
 def _source(reader: _Reader, raw: Table, where: str) -> Source:
     read = reader.parsed(reader.text(raw, "read", where), date.fromisoformat, where, "date")
+    reader.get(raw, "title_descriptive", bool, where, False)  # documentation only, but it must be a boolean
     return Source(
         id=reader.text(raw, "id", where),
         url=reader.text(raw, "url", where),

@@ -22,10 +22,15 @@ from bot.reminders.service import ReleaseTarget, ReminderService
 log = logging.getLogger(__name__)
 
 MAX_SLEEP = timedelta(days=1)  # re-check at least daily, whatever the next due time says
+STALE_CLAIM = timedelta(minutes=10)  # far beyond any send, including discord.py's own retries
 
 
 class DeliveryRefused(Exception):
     """Discord refused this channel (no access, no permission, gone): pause the subscription."""
+
+
+class DeliveryRejected(Exception):
+    """Discord rejected this message itself (400: AutoMod, invalid form): retrying would not help."""
 
 
 class DeliveryFailed(Exception):
@@ -97,12 +102,17 @@ class ReminderDispatcher:
         self.idle.clear()
         self._wake.set()
 
-    async def _run(self) -> None:
+    async def recover(self) -> None:
+        """Re-send what a previous process claimed but never confirmed, with the same nonces.
+
+        Run before anything re-plans: a re-plan would give those rows a new generation, hence a new nonce.
+        """
         try:
-            # A previous process may have died between sending and marking: same nonces, so no double post.
             await self._deliver(await self.rows.in_flight())
         except Exception:
             log.exception("re-sending reminders left in flight failed; they will be retried")
+
+    async def _run(self) -> None:
         while True:
             try:
                 await self._step()
@@ -114,10 +124,13 @@ class ReminderDispatcher:
 
     async def _step(self) -> None:
         self._wake.clear()
-        next_at = await self.rows.next_attempt_at()
         now = self.clock.now()
+        # A claim nobody settled (the database refused the update): send again, same nonce.
+        await self._deliver(await self.rows.in_flight(claimed_before=now - STALE_CLAIM))
+        next_at = await self.rows.next_attempt_at()
         if next_at is None or next_at > now:
-            self.idle.set()
+            if not self._wake.is_set():  # a change arrived meanwhile: look again before calling it idle
+                self.idle.set()
             until = None if next_at is None else min(next_at, now + MAX_SLEEP)
             await self._sleep_until(until)
             return
@@ -142,40 +155,60 @@ class ReminderDispatcher:
         for guild_id in {d.subscription.guild_id for d in deliveries}:
             targets[guild_id] = {x.key: x for x in await self.service.targets(guild_id)}
         ordered = _round_robin_by_channel(deliveries)
-        await asyncio.gather(*(self._deliver_one(d, targets[d.subscription.guild_id]) for d in ordered))
+        # Every delivery settles its own row, whatever happens to the others.
+        await asyncio.gather(*(self._deliver_safely(d, targets[d.subscription.guild_id]) for d in ordered))
+
+    async def _deliver_safely(self, delivery: Delivery, targets: dict[str, ReleaseTarget]) -> None:
+        try:
+            await self._deliver_one(delivery, targets)
+        except asyncio.CancelledError:
+            raise  # stopping: the row stays claimed and the next start re-sends it with the same nonce
+        except Exception as exc:
+            log.exception("reminder %s failed unexpectedly; retrying in a minute", delivery.reminder.id)
+            with contextlib.suppress(Exception):
+                await self.rows.retry_later(delivery.reminder, self.clock.now() + timedelta(minutes=1),
+                                            f"internal error: {exc.__class__.__name__}")
 
     async def _deliver_one(self, delivery: Delivery, targets: dict[str, ReleaseTarget]) -> None:
         reminder, subscription = delivery.reminder, delivery.subscription
         async with self._slots:
             now = self.clock.now()
             if now - reminder.due_at > self.grace:
-                await self.rows.mark_missed(reminder.id, f"due {reminder.due_at.isoformat()}, past the grace window")
+                await self.rows.mark_missed(reminder, f"due {reminder.due_at.isoformat()}, past the grace window")
                 self.stats.missed += 1
                 log.warning("reminder %s missed: due %s, now %s", reminder.id, reminder.due_at, now)
                 return
             target = targets.get(reminder.release_key)
             if target is None:
-                await self.rows.mark_cancelled(reminder.id, "the release is no longer on record")
+                await self.rows.mark_cancelled(reminder, "the release is no longer on record")
                 return
-            message = compose(delivery, target, late=is_late(reminder.due_at, now, self.late_after.total_seconds()))
+            # "Late" means the bot was not there when it fell due, not that Discord asked us to wait and retry.
+            late = reminder.attempts <= 1 and is_late(reminder.due_at, now, self.late_after.total_seconds())
+            message = compose(delivery, target, late=late)
             await self.pacer.wait()
             try:
                 message_id = await self.poster.post(subscription.channel_id, message, reminder.nonce)
             except DeliveryRefused as refusal:
-                await self.rows.hold_and_pause(reminder.id, subscription.id, str(refusal), self.clock.now())
+                await self.rows.hold_and_pause(reminder, subscription.id, str(refusal), self.clock.now())
                 self.stats.paused += 1
                 log.warning("subscription %s paused (guild %s, channel %s): %s", subscription.id,
                             subscription.guild_id, subscription.channel_id, refusal)
                 return
+            except DeliveryRejected as rejection:
+                await self.rows.mark_missed(reminder, str(rejection))
+                self.stats.missed += 1
+                log.warning("reminder %s rejected by Discord (guild %s, channel %s): %s", reminder.id,
+                            subscription.guild_id, subscription.channel_id, rejection)
+                return
             except DeliveryFailed as failure:
                 delay = timedelta(seconds=min(600, 5 * 2 ** min(reminder.attempts, 7)))
-                await self.rows.retry_later(reminder.id, self.clock.now() + delay, str(failure))
+                await self.rows.retry_later(reminder, self.clock.now() + delay, str(failure))
                 self.stats.retried += 1
                 log.warning("reminder %s not delivered (%s); retrying in %s", reminder.id, failure, delay)
                 self.wake()
                 return
             sent_at = self.clock.now()
-            await self.rows.mark_sent(reminder.id, message_id, sent_at)
+            await self.rows.mark_sent(reminder, message_id, sent_at)
             self.stats.sent += 1
             self.stats.lateness.append((sent_at - reminder.due_at).total_seconds())
 

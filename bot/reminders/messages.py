@@ -24,18 +24,16 @@ class OutgoingReminder:
         return f"<@&{self.role_id}>" if self.role_id else None
 
 
-def _headline(target: ReleaseTarget, offset_seconds: int) -> str:
+def _headline(target: ReleaseTarget, offset: str) -> str:
     title = target.title
-    if offset_seconds == 0:
+    if offset == "0":
         return t("reminder.now" if target.time_utc else "reminder.today", title=title)
-    days, rest = divmod(offset_seconds, 86400)
-    if rest == 0:
-        return t("reminder.tomorrow", title=title) if days == 1 else t("reminder.in_days", title=title, count=days)
-    if offset_seconds == 3600:
-        return t("reminder.in_an_hour", title=title)
-    if offset_seconds % 3600 == 0:
-        return t("reminder.in_hours", title=title, count=offset_seconds // 3600)
-    return t("reminder.in_minutes", title=title, count=offset_seconds // 60)
+    count, unit = int(offset[:-1]), offset[-1]
+    if unit == "d":
+        return t("reminder.tomorrow", title=title) if count == 1 else t("reminder.in_days", title=title, count=count)
+    if unit == "h":
+        return t("reminder.in_an_hour", title=title) if count == 1 else t("reminder.in_hours", title=title, count=count)
+    return t("reminder.in_minutes", title=title, count=count)
 
 
 def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> OutgoingReminder:
@@ -46,7 +44,7 @@ def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> Outgoin
     if late:
         lines.append(t("reminder.late", when=format_dt(reminder.due_at.astimezone(UTC), "R")))
     answer = Answer(
-        title=_headline(target, reminder.offset_seconds),
+        title=_headline(target, reminder.offset),
         description="\n".join(lines),
         footer=t("reminder.footer", id=delivery.subscription.id),
     )

@@ -38,7 +38,7 @@ class Subscription:
     guild_id: int
     channel_id: int
     target: str | None  # a game slug, "custom:<slug>", or None for every upcoming release
-    offsets: tuple[int, ...]  # seconds before the release moment, largest first
+    offsets: tuple[str, ...]  # canonical offsets before the release ("7d", "2h", "0"), furthest first
     role_id: int | None
     created_by: int
     created_at: datetime
@@ -53,7 +53,8 @@ class Subscription:
 @dataclass(frozen=True)
 class PlannedReminder:
     release_key: str
-    offset_seconds: int
+    offset: str
+    release_on: str  # the release's own date (and UTC time): a change here means the release moved
     anchor_at: datetime  # the release moment, UTC
     due_at: datetime
 
@@ -63,7 +64,8 @@ class Reminder:
     id: int
     subscription_id: int
     release_key: str
-    offset_seconds: int
+    offset: str
+    release_on: str
     anchor_at: datetime
     due_at: datetime
     attempt_at: datetime

@@ -8,7 +8,7 @@ import aiohttp
 import discord
 
 from bot.present import to_embed
-from bot.reminders.dispatcher import DeliveryFailed, DeliveryRefused
+from bot.reminders.dispatcher import DeliveryFailed, DeliveryRefused, DeliveryRejected
 from bot.reminders.messages import OutgoingReminder
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class DiscordPoster:
         except (discord.Forbidden, discord.NotFound) as exc:
             raise DeliveryRefused(REFUSALS.get(exc.code, f"Discord refused: {exc.status} {exc.text}")) from exc
         except discord.HTTPException as exc:
+            if exc.status == 400:
+                raise DeliveryRejected(f"Discord rejected the message: code {exc.code} {exc.text}") from exc
             # discord.py already waited out 429s and retried 5xx a few times before giving up.
             raise DeliveryFailed(f"HTTP {exc.status} (code {exc.code})") from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:

@@ -9,7 +9,6 @@ from discord.utils import format_dt
 from bot.answer import Answer, Field
 from bot.dataset.model import ReleaseDate
 from bot.reminders.model import CustomRelease, GuildSettings, SubscriptionStatus
-from bot.reminders.planner import format_offset
 from bot.reminders.service import Subscribed
 from bot.render import format_date
 from bot.text import t
@@ -19,8 +18,8 @@ def private(title: str, text: str) -> Answer:
     return Answer(title=title, description=text, private=True)
 
 
-def _offsets(offsets: tuple[int, ...]) -> str:
-    return ", ".join(format_offset(o) for o in offsets)
+def _offsets(offsets: tuple[str, ...]) -> str:
+    return ", ".join(offsets)
 
 
 def subscribed_answer(result: Subscribed) -> Answer:

@@ -7,9 +7,10 @@ left waiting behind a later one.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.dataset.model import ReleaseDate
 from bot.errors import BadInput, NotOnRecord
@@ -29,6 +30,8 @@ from bot.text import t
 log = logging.getLogger(__name__)
 
 MAX_SUBSCRIPTIONS_PER_GUILD = 50
+MAX_CUSTOM_AHEAD = timedelta(days=5 * 365)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -74,39 +77,48 @@ class ReminderService:
         """(subject, title) for what an admin typed: the server's own releases first, then the dataset's."""
         wanted = compact(text)
         for custom in await self.rows.custom_releases(guild_id):
-            if wanted in (compact(custom.slug), compact(custom.name)):
+            # Typed by hand ("Cup final"), or the value autocomplete sent ("custom:cup-final").
+            if text.strip() == custom.key or wanted in (compact(custom.slug), compact(custom.name)):
                 return custom.key, custom.name
         game = self.services.resolve_game(text)
         return game.slug, game.title
 
     # Planning ------------------------------------------------------------------------------------------
 
-    def plan(self, subscription: Subscription, settings: GuildSettings,
+    def plan(self, subject: str | None, offsets: tuple[str, ...], settings: GuildSettings,
              targets: list[ReleaseTarget]) -> list[PlannedReminder]:
+        """The reminders a subscription to `subject` (None: everything) with `offsets` should have."""
         zone = parse_zone(settings.timezone)
         planned = []
         for target in targets:
-            if subscription.target is not None and target.subject != subscription.target:
+            if subject is not None and target.subject != subject:
                 continue
-            anchor = release_moment(target.date, target.time_utc, zone, settings.reminder_time)
-            if anchor is None:
-                continue
-            for offset in subscription.offsets:
-                planned.append(PlannedReminder(target.key, offset, anchor, due_at(anchor, offset, zone)))
+            release_on = target.date.iso() + (f"T{target.time_utc:%H:%M}" if target.time_utc else "")
+            try:
+                anchor = release_moment(target.date, target.time_utc, zone, settings.reminder_time)
+                if anchor is None:
+                    continue
+                planned += [PlannedReminder(target.key, offset, release_on, anchor, due_at(anchor, offset, zone))
+                            for offset in offsets]
+            except (OverflowError, ValueError):
+                log.warning("release %s (%s) cannot be planned in %s; skipped", target.key, release_on, zone)
         return planned
 
     async def replan_guild(self, guild_id: int) -> None:
         settings = await self.rows.settings(guild_id)
         targets = await self.targets(guild_id)
         now = self.clock.now()
-        for subscription in await self.rows.subscriptions(guild_id):
-            await self.rows.apply_plan(subscription.id, self.plan(subscription, settings, targets), now)
+        for sub in await self.rows.subscriptions(guild_id):
+            await self.rows.apply_plan(sub.id, self.plan(sub.target, sub.offsets, settings, targets), now)
         self.on_change()
 
     async def replan_all(self) -> None:
         """After a dataset load: a moved date moves its pending reminders; nothing fires for the old date."""
         for guild_id in sorted({s.guild_id for s in await self.rows.subscriptions()}):
-            await self.replan_guild(guild_id)
+            try:
+                await self.replan_guild(guild_id)
+            except Exception:  # one server's odd data must not keep the bot from starting for all
+                log.exception("re-planning the reminders of guild %s failed", guild_id)
 
     # Subscriptions -------------------------------------------------------------------------------------
 
@@ -119,10 +131,10 @@ class ReminderService:
         targets = await self.targets(guild_id)
         if subject is not None:
             self._refuse_if_past(title or subject, [x for x in targets if x.subject == subject])
-        subscription = await self.rows.add_subscription(guild_id, channel_id, subject, parsed_offsets, role_id, by,
-                                                        self.clock.now())
         settings = await self.rows.settings(guild_id)
-        await self.rows.apply_plan(subscription.id, self.plan(subscription, settings, targets), self.clock.now())
+        planned = self.plan(subject, parsed_offsets, settings, targets)
+        subscription = await self.rows.add_subscription(guild_id, channel_id, subject, parsed_offsets, role_id, by,
+                                                        self.clock.now(), planned)
         self.on_change()
         pending = [r.due_at for r in await self.rows.reminders(subscription.id) if r.state == "pending"]
         return Subscribed(subscription, title, settings, min(pending, default=None))
@@ -184,19 +196,19 @@ class ReminderService:
         slug = normalise(cleaned).replace(" ", "-")
         if not slug:
             raise BadInput(t("error.empty", what="name"))
-        try:
-            parsed_day = date.fromisoformat(day.strip())
-        except ValueError as exc:
-            raise BadInput(t("error.bad_date", text=day.strip()[:20])) from exc
         settings = await self.rows.settings(guild_id)
+        zone = parse_zone(settings.timezone)
+        today = self.clock.now().astimezone(zone).date()  # "today" is the server's today
+        parsed_day = _strict_date(day)
+        if parsed_day is None or parsed_day > today + MAX_CUSTOM_AHEAD:
+            raise BadInput(t("error.bad_date", text=day.strip()[:20], years=MAX_CUSTOM_AHEAD.days // 365))
         time_utc = None
         if at:
-            local = datetime.combine(parsed_day, parse_local_time(at), tzinfo=parse_zone(settings.timezone))
-            instant = local.astimezone(UTC)
+            instant = datetime.combine(parsed_day, parse_local_time(at), tzinfo=zone).astimezone(UTC)
             if instant <= self.clock.now():
                 raise BadInput(t("error.custom_past", zone=settings.timezone))
             parsed_day, time_utc = instant.date(), instant.time()
-        elif parsed_day < self.clock.now().date():
+        elif parsed_day < today:
             raise BadInput(t("error.custom_past", zone=settings.timezone))
         names = tuple(p.strip()[:20] for p in (platforms or "").split(",") if p.strip())[:6]
         await self.rows.save_custom_release(guild_id, slug, cleaned, parsed_day, time_utc, names, by,
@@ -209,9 +221,20 @@ class ReminderService:
         for custom in await self.rows.custom_releases(guild_id):
             if wanted in (compact(custom.slug), compact(custom.name)):
                 await self.rows.delete_custom_release(guild_id, custom.slug)
-                self.on_change()
+                await self.replan_guild(guild_id)  # "every upcoming" subscriptions drop it too
                 return custom.name
         raise NotOnRecord(t("error.no_custom_release", text=clean_user_text(name)[:40]))
+
+
+def _strict_date(text: str) -> date | None:
+    """YYYY-MM-DD only (Python also reads "20261220" and week dates; a member typing those meant something else)."""
+    text = text.strip()
+    if not _ISO_DAY.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _custom_target(custom: CustomRelease) -> ReleaseTarget:

@@ -68,11 +68,12 @@ class Store:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction: committed on success, rolled back on any error. Never nest them."""
         async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
             try:
+                await self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
             except BaseException:
-                await self._db.rollback()
+                if self._db.in_transaction:  # also when cancelled while BEGIN itself was running
+                    await self._db.rollback()
                 raise
             else:
                 await self._db.commit()

@@ -22,8 +22,9 @@ from bot.reminders.model import (
 if TYPE_CHECKING:
     from bot.store.database import Store
 
-_REMINDER_COLUMNS = ("r.id, r.subscription_id, r.release_key, r.offset_seconds, r.anchor_at, r.due_at, r.attempt_at,"
-                     " r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error")
+_REMINDER_COLUMNS = ("r.id, r.subscription_id, r.release_key, r.offset, r.release_on, r.anchor_at, r.due_at,"
+                     " r.attempt_at, r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error")
+_REMINDER_WIDTH = 14
 _SUBSCRIPTION_COLUMNS = ("s.id, s.guild_id, s.channel_id, s.target, s.offsets, s.role_id, s.created_by, s.created_at,"
                          " s.paused_reason, s.paused_at")
 
@@ -43,8 +44,8 @@ def _subscription(row: Iterable[Any]) -> Subscription:
 
 
 def _reminder(row: Iterable[Any]) -> Reminder:
-    id_, sub, key, offset, anchor, due, attempt, state, generation, attempts, sent, message, error = row
-    return Reminder(id_, sub, key, offset, datetime.fromisoformat(anchor), datetime.fromisoformat(due),
+    id_, sub, key, offset, release_on, anchor, due, attempt, state, generation, attempts, sent, message, error = row
+    return Reminder(id_, sub, key, offset, release_on, datetime.fromisoformat(anchor), datetime.fromisoformat(due),
                     datetime.fromisoformat(attempt), state, generation, attempts, _instant(sent), message, error)
 
 
@@ -103,8 +104,10 @@ class ReminderRows:
 
     # Subscriptions -------------------------------------------------------------------------------------
 
-    async def add_subscription(self, guild_id: int, channel_id: int, target: str | None, offsets: tuple[int, ...],
-                               role_id: int | None, by: int, now: datetime) -> Subscription:
+    async def add_subscription(self, guild_id: int, channel_id: int, target: str | None, offsets: tuple[str, ...],
+                               role_id: int | None, by: int, now: datetime,
+                               planned: list[PlannedReminder]) -> Subscription:
+        """The subscription and its planned reminders, together or not at all."""
         async with self._store.transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO subscription (guild_id, channel_id, target, offsets, role_id, created_by, created_at)"
@@ -112,6 +115,7 @@ class ReminderRows:
                 (guild_id, channel_id, target, json.dumps(list(offsets)), role_id, by, _iso(now)),
             )
             assert cursor.lastrowid is not None
+            await _apply_plan(db, cursor.lastrowid, planned, now)
             return Subscription(cursor.lastrowid, guild_id, channel_id, target, offsets, role_id, by, now)
 
     async def subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
@@ -169,38 +173,9 @@ class ReminderRows:
     # Reminders -----------------------------------------------------------------------------------------
 
     async def apply_plan(self, subscription_id: int, planned: list[PlannedReminder], now: datetime) -> None:
-        """Make the subscription's reminders match `planned`, in one transaction.
-
-        New reminders due in the past are not created. A pending reminder whose release moved is moved with
-        it; one already sent or missed for an earlier date becomes pending again (a new generation, so a new
-        nonce). Claimed reminders are in flight and left alone. Pending ones no longer planned are cancelled.
-        """
+        """Make the subscription's reminders match `planned`, in one transaction (see `_apply_plan`)."""
         async with self._store.transaction() as db:
-            async with db.execute(
-                "SELECT id, release_key, offset_seconds, anchor_at, due_at, state FROM reminder"
-                " WHERE subscription_id = ?", (subscription_id,)) as cursor:
-                existing = {(row[1], row[2]): row for row in await cursor.fetchall()}
-            wanted = {(p.release_key, p.offset_seconds): p for p in planned}
-            for key, plan in wanted.items():
-                row = existing.get(key)
-                due, anchor = _iso(plan.due_at), _iso(plan.anchor_at)
-                if row is None:
-                    if plan.due_at > now:
-                        await db.execute(
-                            "INSERT INTO reminder (subscription_id, release_key, offset_seconds, anchor_at, due_at,"
-                            " attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')",
-                            (subscription_id, plan.release_key, plan.offset_seconds, anchor, due, due))
-                elif row[5] == "pending" and (row[3], row[4]) != (anchor, due):
-                    await db.execute(
-                        "UPDATE reminder SET anchor_at = ?, due_at = ?, attempt_at = ?, generation = generation + 1"
-                        " WHERE id = ?", (anchor, due, due, row[0]))
-                elif row[5] in ("sent", "missed", "cancelled") and row[3] != anchor and plan.due_at > now:
-                    await db.execute(
-                        "UPDATE reminder SET anchor_at = ?, due_at = ?, attempt_at = ?, state = 'pending',"
-                        " generation = generation + 1, attempts = 0, sent_at = NULL, message_id = NULL,"
-                        " last_error = NULL WHERE id = ?", (anchor, due, due, row[0]))
-            stale = [row[0] for key, row in existing.items() if key not in wanted and row[5] == "pending"]
-            await db.executemany("UPDATE reminder SET state = 'cancelled' WHERE id = ?", [(i,) for i in stale])
+            await _apply_plan(db, subscription_id, planned, now)
 
     async def next_attempt_at(self) -> datetime | None:
         rows = await self._rows(
@@ -224,15 +199,18 @@ class ReminderRows:
             ids = [row[0] for row in await cursor.fetchall()]
         return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
 
-    async def in_flight(self) -> list[Delivery]:
-        """Reminders claimed but never confirmed sent: a previous process stopped mid-delivery."""
-        return await self._deliveries("r.state = 'claimed'", ())
+    async def in_flight(self, claimed_before: datetime | None = None) -> list[Delivery]:
+        """Reminders claimed but never settled: a previous process stopped mid-delivery, or (claimed before
+        `claimed_before`) this one could not record how a delivery ended."""
+        if claimed_before is None:
+            return await self._deliveries("r.state = 'claimed'", ())
+        return await self._deliveries("r.state = 'claimed' AND r.claimed_at <= ?", (_iso(claimed_before),))
 
     async def _deliveries(self, where: str, params: tuple[Any, ...]) -> list[Delivery]:
         rows = await self._rows(
             f"SELECT {_REMINDER_COLUMNS}, {_SUBSCRIPTION_COLUMNS} FROM reminder r"  # noqa: S608 - constants only
             f" JOIN subscription s ON s.id = r.subscription_id WHERE {where} ORDER BY r.attempt_at, r.id", params)
-        return [Delivery(_reminder(row[:13]), _subscription(row[13:])) for row in rows]
+        return [Delivery(_reminder(row[:_REMINDER_WIDTH]), _subscription(row[_REMINDER_WIDTH:])) for row in rows]
 
     async def reminders(self, subscription_id: int) -> list[Reminder]:
         rows = await self._rows(
@@ -240,29 +218,91 @@ class ReminderRows:
             " ORDER BY r.due_at, r.id", (subscription_id,))
         return [_reminder(row) for row in rows]
 
-    async def mark_sent(self, reminder_id: int, message_id: int | None, now: datetime) -> None:
+    async def mark_sent(self, reminder: Reminder, message_id: int | None, now: datetime) -> None:
         async with self._store.transaction() as db:
-            await db.execute("UPDATE reminder SET state = 'sent', sent_at = ?, message_id = ?, last_error = NULL"
-                             " WHERE id = ?", (_iso(now), message_id, reminder_id))
+            await _settle(db, reminder, "state = 'sent', sent_at = ?, message_id = ?, last_error = NULL",
+                          (_iso(now), message_id))
 
-    async def mark_missed(self, reminder_id: int, reason: str) -> None:
+    async def mark_missed(self, reminder: Reminder, reason: str) -> None:
         async with self._store.transaction() as db:
-            await db.execute("UPDATE reminder SET state = 'missed', last_error = ? WHERE id = ?", (reason, reminder_id))
+            await _settle(db, reminder, "state = 'missed', last_error = ?", (reason,))
 
-    async def mark_cancelled(self, reminder_id: int, reason: str) -> None:
+    async def mark_cancelled(self, reminder: Reminder, reason: str) -> None:
         async with self._store.transaction() as db:
-            await db.execute("UPDATE reminder SET state = 'cancelled', last_error = ? WHERE id = ?",
-                             (reason, reminder_id))
+            await _settle(db, reminder, "state = 'cancelled', last_error = ?", (reason,))
 
-    async def retry_later(self, reminder_id: int, attempt_at: datetime, error: str) -> None:
+    async def retry_later(self, reminder: Reminder, attempt_at: datetime, error: str) -> None:
         async with self._store.transaction() as db:
-            await db.execute("UPDATE reminder SET state = 'pending', attempt_at = ?, last_error = ? WHERE id = ?",
-                             (_iso(attempt_at), error, reminder_id))
+            await _settle(db, reminder, "state = 'pending', attempt_at = ?, last_error = ?", (_iso(attempt_at), error))
 
-    async def hold_and_pause(self, reminder_id: int, subscription_id: int, reason: str, now: datetime) -> None:
+    async def hold_and_pause(self, reminder: Reminder, subscription_id: int, reason: str, now: datetime) -> None:
         """Discord refused the channel: keep the reminder pending and pause its subscription, together."""
         async with self._store.transaction() as db:
             await db.execute("UPDATE reminder SET state = 'pending', last_error = ? WHERE id = ?",
-                             (reason, reminder_id))
+                             (reason, reminder.id))
             await db.execute("UPDATE subscription SET paused_reason = ?, paused_at = ? WHERE id = ?",
                              (reason, _iso(now), subscription_id))
+
+
+async def _settle(db: aiosqlite.Connection, reminder: Reminder, assignments: str, params: tuple[Any, ...]) -> None:
+    """Record how a delivery ended, if the reminder is still the one that was claimed.
+
+    If its release moved while it was being sent (a new generation), the outcome belongs to the old date:
+    the reminder goes back to pending for its new due time instead.
+    """
+    cursor = await db.execute(
+        f"UPDATE reminder SET {assignments} WHERE id = ? AND generation = ?",  # noqa: S608 - fixed assignments
+        (*params, reminder.id, reminder.generation))
+    if cursor.rowcount == 0:
+        await db.execute("UPDATE reminder SET state = 'pending', attempt_at = due_at, attempts = 0"
+                         " WHERE id = ? AND state = 'claimed'", (reminder.id,))
+
+
+async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: list[PlannedReminder],
+                      now: datetime) -> None:
+    """Make a subscription's reminders match `planned`.
+
+    - New reminders are created only if due in the future.
+    - A pending reminder follows its release (a moved date, a new zone or reminder time).
+    - A claimed one (being sent) follows too, with a new generation, so the send in flight is re-queued.
+    - A sent or missed one is planned again only if the release itself moved (not for a new zone or
+      reminder time: that would post it twice), and only if the new due time is still ahead.
+    - A pending reminder no longer planned is cancelled; a cancelled one planned again is re-armed.
+    """
+    async with db.execute("SELECT 1 FROM subscription WHERE id = ?", (subscription_id,)) as cursor:
+        if await cursor.fetchone() is None:
+            return  # removed meanwhile (a command, or its channel was deleted)
+    async with db.execute(
+        "SELECT id, release_key, offset, release_on, anchor_at, due_at, state FROM reminder"
+        " WHERE subscription_id = ?", (subscription_id,)) as cursor:
+        existing = {(row[1], row[2]): row for row in await cursor.fetchall()}
+    wanted = {(p.release_key, p.offset): p for p in planned}
+    for key, plan in wanted.items():
+        row = existing.get(key)
+        due, anchor = _iso(plan.due_at), _iso(plan.anchor_at)
+        if row is None:
+            if plan.due_at > now:
+                await db.execute(
+                    "INSERT INTO reminder (subscription_id, release_key, offset, release_on, anchor_at, due_at,"
+                    " attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
+                    (subscription_id, plan.release_key, plan.offset, plan.release_on, anchor, due, due))
+            continue
+        reminder_id, state = row[0], row[6]
+        changed = (row[3], row[4], row[5]) != (plan.release_on, anchor, due)
+        moved = row[3] != plan.release_on
+        if state == "pending" and changed:
+            await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, attempt_at = ?"
+                             " WHERE id = ?", (plan.release_on, anchor, due, due, reminder_id))
+        elif state == "claimed" and changed:
+            await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?,"
+                             " generation = generation + 1 WHERE id = ?", (plan.release_on, anchor, due, reminder_id))
+        elif state in ("sent", "missed", "cancelled") and (moved or state == "cancelled") and plan.due_at > now:
+            await db.execute(
+                "UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, attempt_at = ?, state = 'pending',"
+                " generation = generation + 1, attempts = 0, sent_at = NULL, message_id = NULL, last_error = NULL"
+                " WHERE id = ?", (plan.release_on, anchor, due, due, reminder_id))
+        elif changed:
+            await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ? WHERE id = ?",
+                             (plan.release_on, anchor, due, reminder_id))
+    stale = [row[0] for key, row in existing.items() if key not in wanted and row[6] == "pending"]
+    await db.executemany("UPDATE reminder SET state = 'cancelled' WHERE id = ?", [(i,) for i in stale])

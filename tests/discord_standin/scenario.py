@@ -465,20 +465,23 @@ class DiscordStandIn:
         guild_id: int | None = None,
         channel_id: int | None = None,
         locale: str = "en-US",
+        permissions: int | None = None,
         timeout: float = 5.0,
     ) -> list[JSON]:
         """Send an autocomplete interaction (type 4) and return the bot's choices."""
         result = await self.autocomplete_result(command, options, focused=focused, user=user, guild_id=guild_id,
-                                                channel_id=channel_id, locale=locale, timeout=timeout)
+                                                channel_id=channel_id, locale=locale, permissions=permissions,
+                                                timeout=timeout)
         return result.choices
 
     async def autocomplete_result(
         self, command: str, options: dict[str, Any] | None = None, *, focused: str,
         user: User | int | None = None, guild_id: int | None = None, channel_id: int | None = None,
-        locale: str = "en-US", timeout: float = 5.0,
+        locale: str = "en-US", permissions: int | None = None, timeout: float = 5.0,
     ) -> InteractionResult:
         rec = await self._dispatch_interaction(4, command, options or {}, focused, user=user, guild_id=guild_id,
-                                               channel_id=channel_id, locale=locale, permissions=None, dm=False)
+                                               channel_id=channel_id, locale=locale, permissions=permissions,
+                                               dm=False)
         result = InteractionResult(rec, rec.created_at)
         await _wait_until(rec, result._settled, timeout, "no autocomplete result")
         return result

@@ -27,7 +27,7 @@ CREATE TABLE subscription (
     guild_id     INTEGER NOT NULL,
     channel_id   INTEGER NOT NULL,
     target       TEXT,                                 -- a game slug or 'custom:<slug>'; NULL = every upcoming release
-    offsets      TEXT NOT NULL,                        -- JSON list of seconds before the release moment
+    offsets      TEXT NOT NULL,                        -- JSON list of offsets before the release: "7d", "2h", "0"
     role_id      INTEGER,                              -- the only role a reminder may ping
     created_by   INTEGER NOT NULL,
     created_at   TEXT NOT NULL,
@@ -38,11 +38,13 @@ CREATE INDEX subscription_by_guild ON subscription (guild_id);
 CREATE INDEX subscription_by_channel ON subscription (channel_id);
 
 -- One row per (subscription, release, offset): the unit that is posted exactly once.
+-- AUTOINCREMENT: an id is never reused, so a nonce built from it never names an older message.
 CREATE TABLE reminder (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     subscription_id INTEGER NOT NULL REFERENCES subscription (id) ON DELETE CASCADE,
     release_key     TEXT NOT NULL,
-    offset_seconds  INTEGER NOT NULL,
+    offset          TEXT NOT NULL,                     -- "7d" (days on the wall clock), "2h", "30m", "0"
+    release_on      TEXT NOT NULL,                     -- the release's own date (and UTC time) when planned
     anchor_at       TEXT NOT NULL,                     -- the release moment this reminder was planned for
     due_at          TEXT NOT NULL,
     attempt_at      TEXT NOT NULL,                     -- when to try next (due_at, or later after a failure)
@@ -53,6 +55,6 @@ CREATE TABLE reminder (
     sent_at         TEXT,
     message_id      INTEGER,
     last_error      TEXT,
-    UNIQUE (subscription_id, release_key, offset_seconds)
+    UNIQUE (subscription_id, release_key, offset)
 );
 CREATE INDEX reminder_due ON reminder (state, attempt_at);
