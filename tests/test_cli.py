@@ -55,6 +55,13 @@ def test_release_gt7_gives_the_day_and_both_platforms(env: Path) -> None:
     assert "Polyphony Digital" in out and "Sony Interactive Entertainment" in out
 
 
+def test_a_trailing_number_is_always_the_year(env: Path) -> None:
+    code, out, _ = ask("/podium nations-cup 02021")
+    assert code == 0 and "Valerio Gallo" in out
+    code, _, err = ask("/podium nations-cup 999999")
+    assert code == 1 and "no season on record for 999999" in err
+
+
 def test_named_options_work_like_discord(env: Path) -> None:
     code, out, _ = ask("/champion year:2021 competition:Coupe des Nations")
     assert code == 0 and "Valerio Gallo" in out and "Toyota" not in out

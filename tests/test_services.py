@@ -4,6 +4,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.core import Core
+from bot.dataset.model import Season
 from bot.errors import BadInput, NotOnRecord, UnknownName
 
 
@@ -86,6 +87,24 @@ async def test_a_release_known_by_month_stays_upcoming_until_that_month_ends(cor
     assert "future-racer:worldwide" in [r.key for _, r in core.services.timeline().upcoming]
     core.services.clock.set(datetime(2027, 3, 1, 0, 0, tzinfo=UTC))
     assert "future-racer:worldwide" in [r.key for _, r in core.services.timeline().recent]
+
+
+async def test_a_release_with_an_exact_time_is_upcoming_until_that_instant(core: Core) -> None:
+    assert isinstance(core.services.clock, FixedClock)
+    core.services.clock.set(datetime(2023, 11, 2, 5, 59, tzinfo=UTC))
+    assert "gran-turismo-7-spec-ii:worldwide" in [r.key for _, r in core.services.timeline().upcoming]
+    core.services.clock.set(datetime(2023, 11, 2, 6, 0, tzinfo=UTC))
+    assert "gran-turismo-7-spec-ii:worldwide" in [r.key for _, r in core.services.timeline().recent]
+
+
+async def test_a_competition_with_no_decided_season_says_not_decided_yet(core: Core) -> None:
+    async def only_in_progress(**_: object) -> list[Season]:
+        return [s for s in await real_seasons(competition="manufacturers-cup") if s.status != "concluded"]
+
+    real_seasons = core.store.seasons
+    core.services.store.seasons = only_in_progress  # type: ignore[method-assign]
+    with pytest.raises(NotOnRecord, match="2022 Manufacturers Cup season is not decided yet"):
+        await core.services.podium(core.services.resolve_competition("mc"))
 
 
 async def test_coverage_counts_what_is_on_record(core: Core) -> None:
