@@ -21,6 +21,10 @@ REAL_DATA = DEFAULT_DATA_DIR
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)

@@ -38,7 +38,7 @@ def test_client_asks_for_no_privileged_intent_and_pings_nobody(make_settings: Ca
     assert not (client.intents.members or client.intents.presences or client.intents.message_content)
     mentions = client.allowed_mentions
     assert mentions is not None
-    assert mentions.to_dict() == {"parse": []}
+    assert dict(mentions.to_dict()) == {"parse": []}
 
 
 async def test_the_tree_has_the_documented_commands_with_autocomplete(bot: PitwallBot) -> None:

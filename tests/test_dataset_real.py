@@ -5,7 +5,7 @@ import pytest
 from bot.core import Core
 from bot.countries import country_name
 from bot.dataset.loader import read_dataset
-from bot.dataset.model import Season
+from bot.dataset.model import Member, Placing, Season
 from tests.conftest import REAL_DATA
 
 DATASET, _ = read_dataset(REAL_DATA)
@@ -47,9 +47,9 @@ async def test_champion_of_every_year_names_every_champion(real_core: Core, year
 
 def test_the_seed_articles_mistakes_are_not_in_the_data() -> None:
     rows = [r for s in DATASET.seasons for r in s.standing + s.final_race]
-    members = [m for r in rows for m in r.members]
-    assert not any("Jorge Serrano" in x.name for x in [*rows, *members])
-    serrano = [x for x in [*rows, *members] if x.name == "José Serrano"]
+    people: list[Placing | Member] = [*rows, *(m for r in rows for m in r.members)]
+    assert not any("Jorge Serrano" in x.name for x in people)
+    serrano = [x for x in people if x.name == "José Serrano"]
     assert serrano and {x.country for x in serrano} == {"ES"}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.client import PitwallBot
@@ -57,7 +59,7 @@ async def test_releases_and_about_answer(discord: DiscordStandIn, pitwall: Pitwa
     ],
 )
 async def test_bad_input_gets_a_polite_private_reply(discord: DiscordStandIn, pitwall: PitwallBot,
-                                                     command: str, options: dict[str, object], expected: str) -> None:
+                                                     command: str, options: dict[str, Any], expected: str) -> None:
     result = await discord.invoke(command, options)
     embed, ephemeral, mentions = reply_of(result)
     assert ephemeral and mentions == NO_PINGS
@@ -82,8 +84,10 @@ async def test_autocomplete_suggests_from_partial_input(discord: DiscordStandIn,
 
 
 async def test_no_message_the_bot_sends_can_ping_anyone(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
-    for command, options in [("release", {"game": "<@&1> @here @everyone"}), ("champion", {"year": 2021}),
-                             ("podium", {"competition": "<@123>"})]:
+    asks: list[tuple[str, dict[str, Any]]] = [
+        ("release", {"game": "<@&1> @here @everyone"}), ("champion", {"year": 2021}),
+        ("podium", {"competition": "<@123>"})]
+    for command, options in asks:
         await discord.invoke(command, options)
     sent = [m for r in discord.interactions() for m in r.messages]
     assert sent and all(m.allowed_mentions == NO_PINGS for m in sent)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 import pytest
 
 from bot.client import PitwallBot
 from bot.clock import FixedClock
 from bot.config import Settings
-from tests.conftest import REAL_DATA
+from tests.conftest import REAL_DATA, utc
 from tests.discord_standin import (
     DEFAULT_EVERYONE_PERMISSIONS,
     SEND_MESSAGES,
@@ -39,7 +40,7 @@ class World:
     racers: Role
     hidden_role: Role
 
-    async def admin(self, command: str, options: dict[str, object] | None = None) -> tuple[dict[str, object], bool]:
+    async def admin(self, command: str, options: dict[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
         embed, ephemeral, _ = reply_of(await self.discord.invoke(command, options or {}, permissions=ADMIN))
         return embed, ephemeral
 
@@ -70,10 +71,6 @@ async def eventually(read: Callable[[], Awaitable[object]], expected: object) ->
     async with asyncio.timeout(5):
         while await read() != expected:  # noqa: ASYNC110 - the effect is a database row, not an event
             await asyncio.sleep(0.01)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 async def test_a_subscribed_channel_gets_each_reminder_on_time_pinging_only_its_role(world: World) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from bot.clock import FixedClock
 from bot.core import Core
 from bot.reminders.dispatcher import DeliveryFailed, DeliveryRefused, ReminderDispatcher
 from bot.reminders.messages import OutgoingReminder
+from tests.conftest import utc
 
 GUILD, CHANNEL, ADMIN, ROLE = 1001, 3003, 4004, 5005
 
@@ -38,10 +39,6 @@ class FakePoster:
     @property
     def titles(self) -> list[str]:
         return [message.answer.title for _, message, _ in self.posts]
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def dispatcher_for(core: Core, poster: FakePoster, **options: object) -> ReminderDispatcher:

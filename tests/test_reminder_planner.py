@@ -50,7 +50,7 @@ def test_a_release_known_only_by_month_or_year_gets_no_reminder_yet() -> None:
 
 def test_day_offsets_keep_the_wall_clock_across_the_spring_dst_change_in_paris() -> None:
     anchor = release_moment(ReleaseDate(2026, 3, 30), None, PARIS, time(9, 0))  # CEST, UTC+2
-    assert anchor == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
+    assert anchor is not None and anchor == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
     week_before = due_at(anchor, "7d", PARIS)  # 23 March, CET, UTC+1
     assert week_before == datetime(2026, 3, 23, 8, 0, tzinfo=UTC)
     assert week_before.astimezone(PARIS).hour == 9
@@ -58,6 +58,7 @@ def test_day_offsets_keep_the_wall_clock_across_the_spring_dst_change_in_paris()
 
 def test_day_offsets_keep_the_wall_clock_across_the_autumn_dst_change_in_new_york() -> None:
     anchor = release_moment(ReleaseDate(2026, 11, 2), None, NEW_YORK, time(9, 0))  # EST, UTC-5
+    assert anchor is not None
     week_before = due_at(anchor, "7d", NEW_YORK)  # 26 October, still EDT, UTC-4
     assert week_before == datetime(2026, 10, 26, 13, 0, tzinfo=UTC)
     assert week_before.astimezone(NEW_YORK).hour == 9

@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -8,12 +8,9 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import BadInput, NotOnRecord, UnknownName
+from tests.conftest import utc
 
 GUILD, OTHER_GUILD, CHANNEL, ADMIN = 1001, 2002, 3003, 4004
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 async def due_times(core: Core, subscription_id: int) -> list[datetime]:

@@ -301,22 +301,28 @@ class Routes:
                 return msg
         return None
 
-    async def get_webhook_message(self, request: web.Request) -> web.StreamResponse:
+    def _webhook_target(self, request: web.Request) -> tuple[InteractionRecord, RecordedMessage] | web.Response:
+        """The interaction and message a webhook-message route names, or Discord's 404 for whichever is missing."""
         rec = self._interaction(request)
         if rec is None:
             return error(404, faults.UNKNOWN_WEBHOOK, "Unknown Webhook")
         msg = self._webhook_message(request, rec)
         if msg is None:
             return error(404, faults.UNKNOWN_MESSAGE, "Unknown Message")
+        return rec, msg
+
+    async def get_webhook_message(self, request: web.Request) -> web.StreamResponse:
+        found = self._webhook_target(request)
+        if isinstance(found, web.Response):
+            return found
+        _, msg = found
         return json_response(msg.to_payload())
 
     async def edit_webhook_message(self, request: web.Request) -> web.StreamResponse:
-        rec = self._interaction(request)
-        if rec is None:
-            return error(404, faults.UNKNOWN_WEBHOOK, "Unknown Webhook")
-        msg = self._webhook_message(request, rec)
-        if msg is None:
-            return error(404, faults.UNKNOWN_MESSAGE, "Unknown Message")
+        found = self._webhook_target(request)
+        if isinstance(found, web.Response):
+            return found
+        rec, msg = found
         payload = body_of(request)
         if not isinstance(payload, dict):
             return error(400, faults.INVALID_FORM_BODY, "Invalid Form Body")
@@ -331,12 +337,10 @@ class Routes:
         return json_response(msg.to_payload())
 
     async def delete_webhook_message(self, request: web.Request) -> web.StreamResponse:
-        rec = self._interaction(request)
-        if rec is None:
-            return error(404, faults.UNKNOWN_WEBHOOK, "Unknown Webhook")
-        msg = self._webhook_message(request, rec)
-        if msg is None:
-            return error(404, faults.UNKNOWN_MESSAGE, "Unknown Message")
+        found = self._webhook_target(request)
+        if isinstance(found, web.Response):
+            return found
+        rec, msg = found
         msg.deleted = True
         if msg is rec.original:
             rec.original_deleted = True
