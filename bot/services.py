@@ -114,8 +114,9 @@ class Services:
         if not seasons and competition is not None:
             raise NotOnRecord(self._no_season_message(year, competition))
         if not any(s.status == "concluded" for s in seasons):
-            name = competition.name if competition else ""
-            raise NotOnRecord(t("error.season_undecided", year=year, competition=name).replace("  ", " "))
+            if competition is None:
+                raise NotOnRecord(t("error.year_undecided", year=year))
+            raise NotOnRecord(t("error.season_undecided", year=year, competition=competition.name))
         return seasons
 
     async def podium(self, competition: Competition, year: int | None = None) -> Season:

@@ -22,6 +22,7 @@ EN: dict[str, str] = {
     "error.no_year": "There is no season on record for {year}.",
     "error.seasons_on_record": "Seasons on record: {first}–{last}.",
     "error.season_undecided": "The {year} {competition} season is not decided yet.",
+    "error.year_undecided": "The {year} season is not decided yet.",
     "error.future_year": "The {year} season has not been decided yet.",
     "error.bad_year": "“{text}” is not a year. Seasons on record: {first}–{last}.",
     "error.no_permission": "You need the {permission} permission to do that.",

@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import discord
 import pytest
-from discord.ext import commands
 
-from tests.discord_standin import DiscordStandIn, InteractionTimeout
-from tests.discord_standin.harness import running_client
-from tests.discord_standin.sample_bot import BotRecorder, build_world, make_bot
+from tests.discord_standin import InteractionTimeout
+from tests.discord_standin.sample_bot import SampleEnv, running_sample
 
-
-@dataclass
-class Env:
-    standin: DiscordStandIn
-    bot: commands.Bot
-    rec: BotRecorder
-    guild_id: int
-    general_id: int
-    locked_id: int
+Env = SampleEnv
 
 
 @pytest.fixture
 async def env() -> AsyncIterator[Env]:
-    async with DiscordStandIn(heartbeat_interval=0.5) as standin:
-        guild_id, general_id, locked_id = build_world(standin)
-        bot, rec = make_bot(late_delay=0.3)
-        async with running_client(bot, standin, wait_synced=True):
-            yield Env(standin, bot, rec, guild_id, general_id, locked_id)
+    async with running_sample(heartbeat_interval=0.5) as running:
+        yield running
 
 
 async def test_login_ready_and_sync_recorded(env: Env) -> None:

@@ -5,33 +5,19 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import discord
 import pytest
-from discord.ext import commands
 
-from tests.discord_standin import DiscordStandIn
-from tests.discord_standin.harness import running_client
-from tests.discord_standin.sample_bot import BotRecorder, build_world, make_bot
+from tests.discord_standin.sample_bot import SampleEnv, running_sample
 
-
-@dataclass
-class Env:
-    standin: DiscordStandIn
-    bot: commands.Bot
-    rec: BotRecorder
-    guild_id: int
-    general_id: int
+Env = SampleEnv
 
 
 @pytest.fixture
 async def env() -> AsyncIterator[Env]:
-    async with DiscordStandIn(heartbeat_interval=0.25, interaction_deadline=0.2) as standin:
-        guild_id, general_id, _ = build_world(standin)
-        bot, rec = make_bot(late_delay=0.3)
-        async with running_client(bot, standin, wait_synced=True):
-            yield Env(standin, bot, rec, guild_id, general_id)
+    async with running_sample(heartbeat_interval=0.25, interaction_deadline=0.2) as running:
+        yield running
 
 
 def _channel(env: Env) -> discord.TextChannel:

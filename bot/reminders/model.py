@@ -45,10 +45,6 @@ class Subscription:
     paused_reason: str | None = None
     paused_at: datetime | None = None
 
-    @property
-    def paused(self) -> bool:
-        return self.paused_reason is not None
-
 
 @dataclass(frozen=True)
 class PlannedReminder:

@@ -16,7 +16,6 @@ from bot.dataset.model import ReleaseDate
 from bot.errors import BadInput, NotOnRecord
 from bot.names import clean_user_text, compact, normalise
 from bot.reminders.model import (
-    CUSTOM_PREFIX,
     CustomRelease,
     GuildSettings,
     PlannedReminder,
@@ -241,5 +240,3 @@ def _custom_target(custom: CustomRelease) -> ReleaseTarget:
     day = ReleaseDate(custom.date.year, custom.date.month, custom.date.day)
     return ReleaseTarget(custom.key, custom.key, custom.name, day, custom.time_utc, custom.platforms, "")
 
-
-__all__ = ["CUSTOM_PREFIX", "ReleaseTarget", "ReminderService", "Subscribed"]

@@ -102,9 +102,6 @@ class Store:
         """Seasons with their classifications, ordered by year then competition order."""
         return await reads.seasons(self._db, year=year, competition=competition)
 
-    async def season_years(self) -> list[int]:
-        return await reads.season_years(self._db)
-
     async def games(self) -> list[Game]:
         return await reads.games(self._db)
 

@@ -39,10 +39,6 @@ async def competitions(db: aiosqlite.Connection) -> list[Competition]:
     ]
 
 
-async def season_years(db: aiosqlite.Connection) -> list[int]:
-    return [int(row[0]) for row in await _rows(db, "SELECT DISTINCT year FROM season ORDER BY year")]
-
-
 async def seasons(db: aiosqlite.Connection, year: int | None, competition: str | None) -> list[Season]:
     season_rows = await _rows(
         db,
@@ -137,11 +133,13 @@ async def games(db: aiosqlite.Connection) -> list[Game]:
 
 
 async def sources(db: aiosqlite.Connection, ids: list[str] | None) -> list[Source]:
-    rows = await _rows(db, "SELECT id, url, publisher, title, published, read, language FROM source ORDER BY id")
-    wanted = None if ids is None else set(ids)
-    found = {
-        row[0]: Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6])
-        for row in rows
-        if wanted is None or row[0] in wanted
-    }
-    return [found[i] for i in ids if i in found] if ids is not None else list(found.values())
+    """The sources named by `ids`, in that order (every source, by id, when `ids` is None)."""
+    rows = await _rows(
+        db,
+        "SELECT id, url, publisher, title, published, read, language FROM source"
+        " WHERE :ids IS NULL OR id IN (SELECT value FROM json_each(:ids)) ORDER BY id",
+        cast(Any, {"ids": None if ids is None else json.dumps(ids)}),
+    )
+    found = {row[0]: Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6])
+             for row in rows}
+    return list(found.values()) if ids is None else [found[i] for i in ids if i in found]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.reminders.model import (
+    CUSTOM_PREFIX,
     CustomRelease,
     Delivery,
     GuildSettings,
@@ -99,7 +100,7 @@ class ReminderRows:
         async with self._store.transaction() as db:
             cursor = await db.execute("DELETE FROM custom_release WHERE guild_id = ? AND slug = ?", (guild_id, slug))
             await db.execute("DELETE FROM subscription WHERE guild_id = ? AND target = ?",
-                             (guild_id, f"custom:{slug}"))
+                             (guild_id, f"{CUSTOM_PREFIX}{slug}"))
             return cursor.rowcount > 0
 
     # Subscriptions -------------------------------------------------------------------------------------

@@ -398,26 +398,25 @@ class Routes:
         await self.gateway.dispatch("MESSAGE_CREATE", msg.to_payload(), intent=INTENT_GUILD_MESSAGES)
         return json_response(msg.to_payload())
 
-    def _channel_message(self, request: web.Request) -> RecordedMessage | None:
+    def _channel_message(self, request: web.Request) -> RecordedMessage | web.Response:
+        """The message a channel-message route names, or Discord's error (channel first, then message)."""
+        if (err := self._channel_check(request)) is not None:
+            return err
         msg = self.world.messages.get(snowflake(request, "message_id") or 0)
         if msg is None or msg.deleted or msg.channel_id != snowflake(request, "channel_id"):
-            return None
+            return error(404, faults.UNKNOWN_MESSAGE, "Unknown Message")
         return msg
 
     async def get_message(self, request: web.Request) -> web.StreamResponse:
-        if (err := self._channel_check(request)) is not None:
-            return err
         msg = self._channel_message(request)
-        if msg is None:
-            return error(404, faults.UNKNOWN_MESSAGE, "Unknown Message")
+        if isinstance(msg, web.Response):
+            return msg
         return json_response(msg.to_payload())
 
     async def edit_message(self, request: web.Request) -> web.StreamResponse:
-        if (err := self._channel_check(request)) is not None:
-            return err
         msg = self._channel_message(request)
-        if msg is None:
-            return error(404, faults.UNKNOWN_MESSAGE, "Unknown Message")
+        if isinstance(msg, web.Response):
+            return msg
         payload = body_of(request)
         if not isinstance(payload, dict):
             return error(400, faults.INVALID_FORM_BODY, "Invalid Form Body")
@@ -426,11 +425,9 @@ class Routes:
         return json_response(msg.to_payload())
 
     async def delete_message(self, request: web.Request) -> web.StreamResponse:
-        if (err := self._channel_check(request)) is not None:
-            return err
         msg = self._channel_message(request)
-        if msg is None:
-            return error(404, faults.UNKNOWN_MESSAGE, "Unknown Message")
+        if isinstance(msg, web.Response):
+            return msg
         msg.deleted = True
         data: JSON = {"id": str(msg.id), "channel_id": str(msg.channel_id)}
         if msg.guild_id is not None:

@@ -5,14 +5,18 @@ self-tests (tests/test_standin_*.py). It is not pitwall; it only exercises the p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from .harness import running_client
 from .model import PermissionOverwrite
 from .scenario import DiscordStandIn
 
@@ -138,3 +142,25 @@ def build_world(standin: DiscordStandIn) -> tuple[int, int, int]:
     )
     standin.add_role(guild.id, "Stewards", permissions=1 << 13, members=[standin.default_user.id])
     return guild.id, general.id, locked.id
+
+
+@dataclass
+class SampleEnv:
+    """The sample bot running against a stand-in with the world `build_world` makes."""
+
+    standin: DiscordStandIn
+    bot: commands.Bot
+    rec: BotRecorder
+    guild_id: int
+    general_id: int
+    locked_id: int
+
+
+@contextlib.asynccontextmanager
+async def running_sample(*, late_delay: float = 0.3, **standin_options: Any) -> AsyncIterator[SampleEnv]:
+    """A stand-in (with `standin_options`) and the sample bot connected to it, commands synced."""
+    async with DiscordStandIn(**standin_options) as standin:
+        guild_id, general_id, locked_id = build_world(standin)
+        bot, rec = make_bot(late_delay=late_delay)
+        async with running_client(bot, standin, wait_synced=True):
+            yield SampleEnv(standin, bot, rec, guild_id, general_id, locked_id)
