@@ -1,6 +1,7 @@
 """A local stand-in for Discord's REST v10 API and gateway v10, for end-to-end tests
 of discord.py bots. See tests/README.md."""
 
+from .contract import Refusal
 from .model import (
     ADMINISTRATOR,
     DEFAULT_EVERYONE_PERMISSIONS,
@@ -16,7 +17,7 @@ from .model import (
     Role,
     User,
 )
-from .scenario import DiscordStandIn, InteractionResult, InteractionTimeout
+from .scenario import ContractViolation, DiscordStandIn, InteractionResult, InteractionTimeout
 
 __all__ = [
     "ADMINISTRATOR",
@@ -25,6 +26,7 @@ __all__ = [
     "SEND_MESSAGES",
     "VIEW_CHANNEL",
     "Channel",
+    "ContractViolation",
     "DiscordStandIn",
     "Guild",
     "InteractionResult",
@@ -32,6 +34,7 @@ __all__ = [
     "Member",
     "PermissionOverwrite",
     "RecordedMessage",
+    "Refusal",
     "RequestRecord",
     "Role",
     "User",

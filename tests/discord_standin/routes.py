@@ -223,9 +223,6 @@ class Routes:
         cb_type = int(payload["type"])
         data: JSON = dict(payload.get("data") or {})
         files = files_of(request)
-        is_autocomplete = rec.type == 4
-        if is_autocomplete != (cb_type == 8) or cb_type not in (1, 4, 5, 6, 7, 8, 9, 12):
-            return error(400, faults.INVALID_FORM_BODY, "Invalid Form Body (interaction response type)")
         if cb_type == 4 and _is_empty_message(data, files):
             return error(400, 50006, "Cannot send an empty message")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from .contract import Refusal
 from .faults import CHANNEL_FAULTS, ChannelFault, FaultPlan, RateLimiter
 from .gateway import INTENT_GUILDS, GatewayHub
 from .model import (
@@ -47,6 +48,15 @@ STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT =
 
 class InteractionTimeout(TimeoutError):
     """The bot did not (fully) answer an interaction in time."""
+
+
+class ContractViolation(AssertionError):
+    """The bot sent requests that Discord would have refused (HTTP 400, code 50035)."""
+
+    def __init__(self, refused: list[Refusal]) -> None:
+        self.refused = refused
+        listed = "\n  ".join(str(r) for r in refused)
+        super().__init__(f"{len(refused)} request(s) Discord would refuse:\n  {listed}")
 
 
 @dataclass
@@ -190,7 +200,9 @@ class DiscordStandIn:
     Parameters: ``token`` the bot token the client must present; ``heartbeat_interval``
     seconds sent in HELLO; ``interaction_deadline`` seconds an initial callback may take
     (Discord: 3); ``nonce_window`` seconds an ``enforce_nonce`` nonce is remembered;
-    ``default_bucket`` (limit, window) for every route bucket; ``global_limit`` requests/s.
+    ``default_bucket`` (limit, window) for every route bucket; ``global_limit`` requests/s; ``strict``: leaving
+    the ``async with`` block raises :class:`ContractViolation` if any request was refused by Discord's contract
+    (a test that sends bad payloads on purpose passes ``strict=False`` and reads :attr:`refused`).
     """
 
     def __init__(
@@ -204,7 +216,9 @@ class DiscordStandIn:
         nonce_window: float = 300.0,
         default_bucket: tuple[int, float] = (50, 1.0),
         global_limit: int = 50,
+        strict: bool = True,
     ) -> None:
+        self.strict = strict
         self.world = World(token=token, application_id=application_id, bot_name=bot_name, nonce_window=nonce_window)
         self.interaction_deadline = interaction_deadline
         self.gateway = GatewayHub(self.world, heartbeat_interval_ms=int(heartbeat_interval * 1000))
@@ -231,6 +245,18 @@ class DiscordStandIn:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None,
     ) -> None:
         await self.close()
+        if self.strict and exc is None:
+            self.assert_nothing_refused()
+
+    @property
+    def refused(self) -> list[Refusal]:
+        """Requests refused as Discord would refuse them (400, code 50035), in order."""
+        return list(self.world.refused)
+
+    def assert_nothing_refused(self) -> None:
+        """Raise :class:`ContractViolation` listing every request Discord would have refused."""
+        if self.world.refused:
+            raise ContractViolation(list(self.world.refused))
 
     @property
     def token(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from aiohttp.web_urldispatcher import AbstractResource
 
+from .contract import contract
 from .faults import CHANNEL_FAULTS, FaultPlan, RateLimiter, error_body, json_response
 from .gateway import GatewayHub
 from .model import RequestRecord
@@ -102,6 +103,11 @@ class StandInServer:
             return canonical[len(API_PREFIX):]
         return None
 
+    def _context(self, request: web.Request) -> dict[str, Any]:
+        """What a body's validity depends on beyond itself: the type of the interaction a callback answers."""
+        interaction = self.world.interactions_by_token.get(request.match_info.get("webhook_token", ""))
+        return {"interaction_type": interaction.type} if interaction is not None else {}
+
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path == "/" or request.headers.get("Upgrade", "").lower() == "websocket":
@@ -147,6 +153,13 @@ class StandInServer:
                 body["code"] = 0
             headers = {**decision.headers, "Via": "1.1 google"}
             return json_response(body, status=429, headers=headers)
+
+        refusal = contract().check(method, path, request[BODY_KEY], self._context(request))
+        if refusal is not None:
+            record.fault = "invalid_form_body"
+            self.world.record_refusal(refusal)
+            _log.warning("stand-in: refused as Discord would: %s", refusal)
+            return json_response(refusal.response_body(), status=400, headers=decision.headers)
 
         status = self.faults.take_server_error(method, path, template)
         if status is not None:

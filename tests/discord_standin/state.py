@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .contract import Refusal
 from .model import (
     DEFAULT_EVERYONE_PERMISSIONS,
     JSON,
@@ -56,6 +57,7 @@ class World:
         self.interactions_by_id: dict[int, InteractionRecord] = {}
         self.interactions_by_token: dict[str, InteractionRecord] = {}
         self.requests: list[RequestRecord] = []
+        self.refused: list[Refusal] = []
 
     # ---- entities -------------------------------------------------------------------
     def add_user(self, username: str, *, user_id: int | None = None, bot: bool = False) -> User:
@@ -175,6 +177,9 @@ class World:
     # ---- requests -------------------------------------------------------------------
     def record_request(self, record: RequestRecord) -> None:
         self.requests.append(record)
+
+    def record_refusal(self, refusal: Refusal) -> None:
+        self.refused.append(refusal)
 
     def major_parameters(self, match: dict[str, Any]) -> str:
         keys = ("channel_id", "guild_id", "webhook_id", "webhook_token")
