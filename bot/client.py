@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 from discord.ext import commands
 
+from bot.answer import Answer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
@@ -19,7 +21,7 @@ from bot.reminders.poster import DiscordPoster
 log = logging.getLogger(__name__)
 
 # Every extension, listed once. Order matters only in that the error handler is in place before commands run.
-EXTENSIONS = ("cogs.errors", "cogs.championships", "cogs.releases", "cogs.about", "cogs.reminders",
+EXTENSIONS = ("cogs.errors", "cogs.components", "cogs.championships", "cogs.releases", "cogs.about", "cogs.reminders",
               "cogs.server_settings", "cogs.custom_releases")
 
 
@@ -46,6 +48,8 @@ class PitwallBot(commands.Bot):
         self.defer_after = 2.0
         self._core: Core | None = None
         self.dispatcher: ReminderDispatcher | None = None
+        # Questions that a button may ask again but the console does not know (admin lists), by their line.
+        self.line_handlers: dict[str, Callable[[discord.Interaction], Awaitable[Answer]]] = {}
 
     @property
     def core(self) -> Core:

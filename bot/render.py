@@ -23,6 +23,11 @@ def error_answer(error: UserError) -> Answer:
     return Answer(title=t("error.title"), description=error.message, error=True)
 
 
+def notice_answer(text: str) -> Answer:
+    """A short private note to one member (not an error: nothing they asked went wrong)."""
+    return Answer(title=t("notice.title"), description=text, private=True)
+
+
 def internal_error_answer() -> Answer:
     return Answer(title=t("error.title"), description=t("error.internal"), error=True)
 

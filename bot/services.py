@@ -30,6 +30,7 @@ class Catalog:
     game_names: NameIndex
     years: tuple[int, ...]  # every year with a season on record
     concluded_years: tuple[int, ...]
+    concluded: dict[str, tuple[int, ...]]  # competition slug → the years it has a concluded season
     season_count: int
     source_count: int
     last_checked: date | None  # the newest "read" date of any source
@@ -77,6 +78,8 @@ class Services:
             game_names=NameIndex.build((g.slug, g.title, g.aliases) for g in games),
             years=tuple(sorted({s.year for s in seasons})),
             concluded_years=tuple(sorted({s.year for s in seasons if s.status == "concluded"})),
+            concluded={c.slug: tuple(sorted({s.year for s in seasons if s.competition == c.slug
+                                             and s.status == "concluded"})) for c in competitions},
             season_count=len(seasons),
             source_count=len(sources),
             last_checked=max((s.read for s in sources), default=None),

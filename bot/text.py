@@ -63,6 +63,19 @@ EN: dict[str, str] = {
     "sources": "Sources: {sources}",
     "sources.title": "Sources",
     "sources.more": "…and {count} more sources",
+    "lines.more": "…and {count} more",
+    "nav.previous": "◀ {year}",
+    "nav.next": "{year} ▶",
+    "nav.all_competitions": "All competitions",
+    "nav.pick_competition": "Another competition…",
+    "nav.page": "Page {page} of {pages}",
+    "nav.page_previous": "◀ Previous",
+    "nav.page_next": "Next ▶",
+    "nav.more": "More",
+    "nav.the_command": "the same command",
+    "notice.title": "pitwall",
+    "nav.expired": "These buttons have expired. Ask again with {command} for a fresh answer.",
+    "nav.not_yours": "Only the member who asked can change this answer. Ask your own with {command}.",
     # Reminders: errors.
     "error.bad_offsets": "“{text}” is not an offset. Use numbers with d (days), h (hours), m (minutes) or w "
                          "(weeks), separated by commas, e.g. `7d, 1d, 2h, 0` (0 = the release moment).",
@@ -95,6 +108,7 @@ EN: dict[str, str] = {
     "reminders.none_planned": "No reminder planned yet: no upcoming release has a day announced. Reminders will "
                               "be planned as soon as one does.",
     "reminders.list_title": "Reminder subscriptions",
+    "reminders.list_title_count": "Reminder subscriptions ({count})",
     "reminders.list_empty": "No reminder subscriptions yet. An admin can add one with `/reminders add`.",
     "reminders.list_row": "#{id} · {channel} · {target} · {offsets}{role}",
     "reminders.list_next": "next {when} · sent {sent} · missed {missed}",
@@ -109,6 +123,7 @@ EN: dict[str, str] = {
     "custom.saved": "**{name}** (`{slug}`): {when}. Only this server sees it.",
     "custom.removed": "Custom release “{name}” removed, with its reminder subscriptions.",
     "custom.list_title": "This server's releases",
+    "custom.list_title_count": "This server's releases ({count})",
     "custom.list_empty": "No custom releases yet. `/custom-release add` creates one.",
     # Reminder messages.
     "reminder.today": "{title} — release day!",

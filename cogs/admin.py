@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.client import PitwallBot
+from bot.errors import UserError
 from bot.text import t
 from cogs.reply import answer_in_time
 
@@ -31,6 +32,18 @@ class AdminGroupCog(commands.GroupCog):
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
+
+    def answer_clicks_on(self, line: str, question: Callable[[discord.Interaction], Awaitable[Answer]]) -> None:
+        """Let a button on an admin answer ask `line` again, with the same permission check as the command."""
+
+        async def checked(interaction: discord.Interaction) -> Answer:
+            if interaction.guild is None:
+                raise UserError(t("error.guild_only"))
+            if not interaction.permissions.manage_guild:
+                raise UserError(t("error.no_permission", permission="Manage Server"))
+            return await question(interaction)
+
+        self.bot.line_handlers[line] = checked
 
     async def answer(self, interaction: discord.Interaction, question: Awaitable[Answer]) -> None:
         await answer_in_time(interaction, question, defer_after=self.bot.defer_after)

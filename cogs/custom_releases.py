@@ -49,12 +49,15 @@ class CustomReleases(AdminGroupCog, group_name="custom-release",
 
         await self.answer(interaction, question())
 
+    async def cog_load(self) -> None:
+        self.answer_clicks_on("/custom-release list", self.releases)
+
+    async def releases(self, interaction: Interaction) -> Answer:
+        return custom_list_answer(await self.bot.core.reminders.rows.custom_releases(interaction.guild_id or 0))
+
     @app_commands.command(name="list", description="This server's own releases")
     async def list(self, interaction: Interaction) -> None:
-        async def question() -> Answer:
-            return custom_list_answer(await self.bot.core.reminders.rows.custom_releases(interaction.guild_id or 0))
-
-        await self.answer(interaction, question())
+        await self.answer(interaction, self.releases(interaction))
 
 
 async def setup(bot: PitwallBot) -> None:

@@ -66,14 +66,17 @@ class Reminders(AdminGroupCog, group_name="reminders", group_description="Releas
 
         await self.answer(interaction, question())
 
+    async def cog_load(self) -> None:
+        self.answer_clicks_on("/reminders list", self.subscriptions)
+
+    async def subscriptions(self, interaction: Interaction) -> Answer:
+        guild_id = interaction.guild_id or 0
+        titles = {x.subject: x.title for x in await self.bot.core.reminders.targets(guild_id)}
+        return list_answer(await self.bot.core.reminders.statuses(guild_id), titles)
+
     @app_commands.command(name="list", description="This server's reminder subscriptions and their next reminder")
     async def list(self, interaction: Interaction) -> None:
-        async def question() -> Answer:
-            guild_id = interaction.guild_id or 0
-            titles = {x.subject: x.title for x in await self.bot.core.reminders.targets(guild_id)}
-            return list_answer(await self.bot.core.reminders.statuses(guild_id), titles)
-
-        await self.answer(interaction, question())
+        await self.answer(interaction, self.subscriptions(interaction))
 
     @app_commands.command(name="remove", description="Remove a reminder subscription")
     @app_commands.describe(id="The subscription number shown by /reminders list")

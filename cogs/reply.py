@@ -1,10 +1,11 @@
-"""Sending an Answer to an interaction, on time, whatever path produced it."""
+"""Sending an Answer to an interaction, on time, whatever path produced it: a command, or a click on an answer."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -14,6 +15,7 @@ from bot.client import PitwallBot
 from bot.errors import UserError
 from bot.present import to_embed
 from bot.render import error_answer
+from cogs.components import build_view
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +23,20 @@ log = logging.getLogger(__name__)
 DEFER_AFTER = 2.0
 
 
-async def send_answer(interaction: discord.Interaction, answer: Answer) -> None:
-    """Reply with the answer's embed; ephemeral for errors. Works before and after a defer."""
-    embed = to_embed(answer)
+def _view(interaction: discord.Interaction, answer: Answer, page: int) -> discord.ui.View | None:
+    bot: PitwallBot = interaction.client  # type: ignore[assignment]
+    return build_view(answer, interaction.user.id, page, bot.clock.now())
+
+
+async def send_answer(interaction: discord.Interaction, answer: Answer, *, page: int = 0) -> None:
+    """Reply with the answer's embed (and its buttons); ephemeral for errors. Works before and after a defer."""
+    embed = to_embed(answer, page)
+    view = _view(interaction, answer, page)
     mentions = discord.AllowedMentions.none()
+    with_view: dict[str, Any] = {"view": view} if view is not None else {}
     if not interaction.response.is_done():
-        await interaction.response.send_message(embed=embed, ephemeral=answer.ephemeral, allowed_mentions=mentions)
+        await interaction.response.send_message(embed=embed, ephemeral=answer.ephemeral, allowed_mentions=mentions,
+                                                **with_view)
         return
     if answer.ephemeral:
         # The deferred "thinking…" message is public; an error must not be, so replace it by a private one.
@@ -34,29 +44,59 @@ async def send_answer(interaction: discord.Interaction, answer: Answer) -> None:
             await interaction.delete_original_response()
         except discord.HTTPException:
             log.debug("could not delete the deferred response", exc_info=True)
-    await interaction.followup.send(embed=embed, ephemeral=answer.ephemeral, allowed_mentions=mentions)
+        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=mentions, **with_view)
+        return
+    # After a defer, the documented way to answer is to edit the "thinking…" message into the answer.
+    await interaction.edit_original_response(embed=embed, allowed_mentions=mentions, **with_view)
 
 
-async def answer_in_time(
-    interaction: discord.Interaction, question: Awaitable[Answer], *, defer_after: float = DEFER_AFTER
-) -> None:
-    """Run a question; if it takes longer than DEFER_AFTER, defer so Discord keeps the interaction alive.
+async def update_answer(interaction: discord.Interaction, answer: Answer, *, page: int) -> None:
+    """Show the answer a click asked for in place of the clicked message; an error goes to the clicker alone."""
+    if answer.error:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=to_embed(answer), ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=to_embed(answer), ephemeral=True)
+        return
+    embed = to_embed(answer, page)
+    view = _view(interaction, answer, page)
+    if interaction.response.is_done():
+        await interaction.edit_original_response(embed=embed, view=view)
+    else:
+        await interaction.response.edit_message(embed=embed, view=view)
 
-    User errors become polite replies here so that a slow path and a fast one answer the same way.
+
+async def _within_deadline(interaction: discord.Interaction, question: Awaitable[Answer], defer_after: float,
+                           *, update: bool) -> Answer:
+    """Run a question; if it takes longer than `defer_after`, defer so Discord keeps the interaction alive.
+
+    User errors become polite answers here so that a slow path and a fast one answer the same way.
     """
     task = asyncio.ensure_future(question)
     done, _ = await asyncio.wait({task}, timeout=defer_after)
     if not done:
         try:
-            await interaction.response.defer(thinking=True)
+            # A command shows "thinking…"; a click keeps its message as it is until the update arrives.
+            await (interaction.response.defer() if update else interaction.response.defer(thinking=True))
         except BaseException:
             task.cancel()  # nobody will read the answer; do not leave the question running
             raise
     try:
-        answer = await task
+        return await task
     except UserError as error:
-        answer = error_answer(error)
-    await send_answer(interaction, answer)
+        return error_answer(error)
+
+
+async def answer_in_time(
+    interaction: discord.Interaction, question: Awaitable[Answer], *, defer_after: float = DEFER_AFTER
+) -> None:
+    await send_answer(interaction, await _within_deadline(interaction, question, defer_after, update=False))
+
+
+async def update_in_time(interaction: discord.Interaction, question: Awaitable[Answer], *, page: int) -> None:
+    bot: PitwallBot = interaction.client  # type: ignore[assignment]
+    answer = await _within_deadline(interaction, question, bot.defer_after, update=True)
+    await update_answer(interaction, answer, page=page)
 
 
 class AnsweringCog(commands.Cog):

@@ -21,6 +21,7 @@ from bot.errors import UnknownName
 from cogs.errors import _explain
 from cogs.options import competition_choices, game_choices, year_choices
 from cogs.reply import answer_in_time
+from tests.conftest import NOW
 
 
 @pytest.fixture
@@ -113,6 +114,8 @@ class FakeInteraction:
     deferred: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
+        self.client = SimpleNamespace(clock=FixedClock(NOW))
+        self.user = SimpleNamespace(id=1)
         self.response = FakeResponse(self.calls)
         self.response.on_defer = self.deferred.set  # type: ignore[method-assign]
         self.followup = SimpleNamespace(send=self._followup)
@@ -122,6 +125,9 @@ class FakeInteraction:
 
     async def delete_original_response(self) -> None:
         self.calls.append(("delete_original", {}))
+
+    async def edit_original_response(self, **kwargs: Any) -> None:
+        self.calls.append(("edit_original", kwargs))
 
 
 async def test_a_fast_answer_is_sent_at_once_and_pings_nobody() -> None:
@@ -136,7 +142,7 @@ async def test_a_fast_answer_is_sent_at_once_and_pings_nobody() -> None:
     assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
 
 
-async def test_a_slow_answer_is_deferred_then_followed_up() -> None:
+async def test_a_slow_answer_is_deferred_then_edited_into_the_answer() -> None:
     interaction = FakeInteraction()
     release = asyncio.Event()
 
@@ -148,7 +154,9 @@ async def test_a_slow_answer_is_deferred_then_followed_up() -> None:
     await interaction.deferred.wait()
     release.set()
     await task
-    assert [kind for kind, _ in interaction.calls] == ["defer", "followup"]
+    # Discord's documented pattern: the "thinking…" message becomes the answer (not a second message).
+    assert [kind for kind, _ in interaction.calls] == ["defer", "edit_original"]
+    assert interaction.calls[-1][1]["embed"].title == "slow"
 
 
 async def test_a_slow_user_error_stays_private() -> None:

@@ -44,15 +44,17 @@ def assert_each_answered_exactly_once(discord: DiscordStandIn) -> None:
             assert len(result.messages) == 1, result.record.command_name
 
 
-async def test_a_slow_answer_is_deferred_within_the_deadline_then_followed_up(
+async def test_a_slow_answer_is_deferred_within_the_deadline_then_edited_into_the_answer(
     discord: DiscordStandIn, pitwall: PitwallBot
 ) -> None:
     discord.interaction_deadline = 1.0
     pitwall.defer_after = 0.2
     pitwall.core.services.store = SlowStore(pitwall.core.store, delay=1.5)  # type: ignore[assignment]
     result = await discord.invoke("podium", {"competition": "nations-cup", "year": 2021}, timeout=10)
-    await result.wait_followups(1, timeout=10)
     assert result.deferred and not result.record.rejected
+    # Discord's documented pattern: the "thinking…" message is edited into the answer; no second message.
+    assert result.followups == [] and not result.loading
+    assert len(discord.requests_to("PATCH /webhooks/*/*/messages/@original")) == 1
     assert result.record.callback_at is not None
     assert result.record.callback_at - result.record.created_at < discord.interaction_deadline
     embed, ephemeral, _ = reply_of(result)

@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 
 from tests.discord_standin import DiscordStandIn
+from tests.discord_standin.scenario import Where
 
 JSON = dict[str, Any]
 
@@ -191,7 +192,8 @@ async def send(standin: DiscordStandIn, case: Case) -> tuple[int, Any]:
             itype = 4 if case.route == "autocomplete_callback" else 2
             rec = await standin._dispatch_interaction(
                 itype, "champion", {"year": 2021} if itype == 2 else {}, "year" if itype == 4 else None,
-                user=None, guild_id=None, channel_id=None, locale="en-US", permissions=None, dm=False)
+                user=None, guild_id=None, channel_id=None, locale="en-US", permissions=None,
+                where=Where.of("guild", "guild"))
             url = {
                 "command_callback": f"interactions/{rec.id}/{rec.token}/callback?with_response=true",
                 "autocomplete_callback": f"interactions/{rec.id}/{rec.token}/callback?with_response=true",

@@ -38,18 +38,20 @@ def subscribed_answer(result: Subscribed) -> Answer:
 def list_answer(statuses: list[SubscriptionStatus], titles: dict[str, str]) -> Answer:
     if not statuses:
         return private(t("reminders.list_title"), t("reminders.list_empty"))
-    lines = []
+    rows = []
     for status in statuses:
         sub = status.subscription
         target = titles.get(sub.target or "", sub.target) if sub.target else t("reminders.all_upcoming")
         role = f" · <@&{sub.role_id}>" if sub.role_id else ""
-        lines.append(t("reminders.list_row", id=sub.id, channel=f"<#{sub.channel_id}>", target=target,
-                       offsets=_offsets(sub.offsets), role=role))
+        lines = [t("reminders.list_row", id=sub.id, channel=f"<#{sub.channel_id}>", target=target,
+                   offsets=_offsets(sub.offsets), role=role)]
         if sub.paused_reason:
             lines.append("  " + t("reminders.list_paused", reason=sub.paused_reason))
         when = format_dt(status.next_due.astimezone(UTC), "R") if status.next_due else "—"
         lines.append("  " + t("reminders.list_next", when=when, sent=status.sent, missed=status.missed))
-    return private(t("reminders.list_title"), "\n".join(lines))
+        rows.append("\n".join(lines))
+    return Answer(title=t("reminders.list_title_count", count=len(rows)), items=tuple(rows), private=True,
+                  line="/reminders list")
 
 
 def settings_answer(settings: GuildSettings) -> Answer:
@@ -65,10 +67,11 @@ def custom_saved_answer(custom: CustomRelease) -> Answer:
 def custom_list_answer(customs: list[CustomRelease]) -> Answer:
     if not customs:
         return private(t("custom.list_title"), t("custom.list_empty"))
-    lines = [
+    rows = tuple(
         f"**{c.name}** (`{c.slug}`) — "
         + format_date(ReleaseDate(c.date.year, c.date.month, c.date.day), c.time_utc)
         + (f" · {', '.join(c.platforms)}" if c.platforms else "")
         for c in customs
-    ]
-    return private(t("custom.list_title"), "\n".join(lines))
+    )
+    return Answer(title=t("custom.list_title_count", count=len(rows)), items=rows, private=True,
+                  line="/custom-release list")

@@ -391,7 +391,7 @@ class InteractionRecord:
 
     id: int
     token: str
-    type: int  # 2 = application command, 4 = autocomplete
+    type: int  # 2 = application command, 3 = message component, 4 = autocomplete
     command_name: str
     guild_id: int | None
     channel_id: int
@@ -409,6 +409,9 @@ class InteractionRecord:
     rejected: list[tuple[int, JSON]] = field(default_factory=list)  # (http status, error body)
     original_deleted: bool = False
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # A component interaction (type 3): the message clicked, and how many times the bot edited it in answer.
+    message: RecordedMessage | None = None
+    updates: int = 0
 
     @property
     def acknowledged(self) -> bool:

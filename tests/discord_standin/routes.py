@@ -242,6 +242,11 @@ class Routes:
             )
         elif cb_type == 6:
             rec.deferred = True
+        elif cb_type == 7:
+            if rec.message is None:
+                return error(400, faults.INVALID_FORM_BODY, "Invalid Form Body (no message to update)")
+            rec.message.apply_edit(data)
+            rec.updates += 1
         rec.notify()
 
         if request.query.get("with_response") not in _TRUE:
@@ -253,6 +258,8 @@ class Routes:
             inter["response_message_loading"] = cb_type == 5
             inter["response_message_ephemeral"] = rec.original.ephemeral
             result["resource"] = {"type": cb_type, "message": rec.original.to_payload()}
+        elif cb_type == 7 and rec.message is not None:
+            result["resource"] = {"type": cb_type, "message": rec.message.to_payload()}
         elif cb_type in (8, 9):
             result["resource"] = {"type": cb_type}
         return json_response(result)
@@ -291,6 +298,8 @@ class Routes:
 
     def _webhook_message(self, request: web.Request, rec: InteractionRecord) -> RecordedMessage | None:
         mid = request.match_info.get("message_id", "")
+        if mid == "@original" and rec.message is not None and rec.callback_type in (6, 7):
+            return rec.message  # after a (deferred) update, @original is the message whose component was used
         if mid == "@original":
             return None if rec.original_deleted else rec.original
         for msg in rec.followups:
@@ -330,6 +339,8 @@ class Routes:
             msg.apply_edit(payload)
             if files_of(request):
                 msg.attachments = files_of(request)
+            if msg is rec.message:
+                rec.updates += 1
         rec.notify()
         return json_response(msg.to_payload())
 

@@ -46,6 +46,61 @@ SUB_COMMAND_GROUP = 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 
 
+GUILD_INSTALL, USER_INSTALL = 0, 1
+CONTEXTS = {"guild": 0, "bot_dm": 1, "private_channel": 2}
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where an interaction happens (Discord's interaction context type) and who installed the app for it."""
+
+    context: str
+    installed: str
+
+    @classmethod
+    def of(cls, context: str, installed: str) -> Where:
+        if context not in CONTEXTS or installed not in ("guild", "user"):
+            raise ValueError(f"context is one of {sorted(CONTEXTS)}, installed 'guild' or 'user'")
+        if context == "private_channel" and installed != "user":
+            raise ValueError("only a user-installed app can be used in a private channel")
+        return cls(context, installed)
+
+    @property
+    def context_type(self) -> int:
+        return CONTEXTS[self.context]
+
+    @property
+    def integration_type(self) -> int:
+        return USER_INSTALL if self.installed == "user" else GUILD_INSTALL
+
+    def owners(self, guild_id: int | None, user_id: int) -> dict[str, str]:
+        if self.installed == "user":
+            return {str(USER_INSTALL): str(user_id)}
+        return {str(GUILD_INSTALL): str(guild_id or 0)}
+
+    def check_offered(self, command: JSON) -> None:
+        """Discord offers a command only in its contexts and installation types (defaults as Discord's)."""
+        integration_types = command.get("integration_types") or [GUILD_INSTALL]
+        contexts = command.get("contexts")
+        if contexts is None:
+            contexts = [0] if command.get("dm_permission") is False else [0, 1, 2]
+        if self.integration_type not in integration_types or self.context_type not in contexts:
+            raise ValueError(f"/{command['name']} is not offered in context {self.context} to a "
+                             f"{self.installed}-installed app (contexts {contexts}, "
+                             f"integration_types {integration_types})")
+
+
+def _find_component(message: RecordedMessage, custom_id: str | None, label: str | None) -> JSON:
+    for row in message.components:
+        for component in row.get("components") or []:
+            if custom_id is not None and component.get("custom_id") == custom_id:
+                return dict(component)
+            if label is not None and component.get("label") == label:
+                return dict(component)
+    shown = [(c.get("label"), c.get("custom_id")) for r in message.components for c in r.get("components") or []]
+    raise ValueError(f"message {message.id} has no component {custom_id or label!r}; it has {shown}")
+
+
 class InteractionTimeout(TimeoutError):
     """The bot did not (fully) answer an interaction in time."""
 
@@ -124,6 +179,11 @@ class InteractionResult:
         return bool(self.flags & EPHEMERAL_FLAG)
 
     @property
+    def message(self) -> RecordedMessage | None:
+        """For a click: the message whose component was used (as the bot's update left it)."""
+        return self.record.message
+
+    @property
     def followups(self) -> list[RecordedMessage]:
         """Follow-up messages (after a defer the first one is also the original)."""
         return [m for m in self.record.followups if not m.deleted]
@@ -171,6 +231,8 @@ class InteractionResult:
             return False
         if rec.callback_type == 5:
             return not self.loading or rec.original_deleted
+        if rec.callback_type == 6 and rec.message is not None:
+            return rec.updates > 0 or bool(rec.followups)
         return True
 
     async def wait_followups(self, count: int = 1, *, timeout: float = 5.0) -> list[RecordedMessage]:
@@ -469,16 +531,55 @@ class DiscordStandIn:
         locale: str = "en-US",
         permissions: int | None = None,
         dm: bool = False,
+        context: str | None = None,
+        installed: str = "guild",
         timeout: float = 5.0,
     ) -> InteractionResult:
         """Dispatch a slash command (``"reminders add"`` for subcommands) and wait until the
         bot answered: callback type 4/6/7/9, or a 5 followed by an edit or follow-up, or
-        a rejected (late/duplicate) callback. Raises :class:`InteractionTimeout` otherwise."""
+        a rejected (late/duplicate) callback. Raises :class:`InteractionTimeout` otherwise.
+
+        ``context``: ``"guild"`` (default), ``"bot_dm"`` (same as ``dm=True``) or ``"private_channel"`` (a DM or
+        group DM between members, where only a user-installed app can be used). ``installed``: ``"guild"`` or
+        ``"user"``. A command whose synced ``contexts`` / ``integration_types`` exclude these cannot be invoked,
+        as Discord would not offer it: ``ValueError``."""
+        where = Where.of(context or ("bot_dm" if dm else "guild"), installed)
         rec = await self._dispatch_interaction(2, command, options or {}, None, user=user, guild_id=guild_id,
                                                channel_id=channel_id, locale=locale, permissions=permissions,
-                                               dm=dm)
+                                               where=where)
         result = InteractionResult(rec, rec.created_at)
         await _wait_until(rec, result._settled, timeout, "no complete response")
+        return result
+
+    async def click(
+        self, message: RecordedMessage, custom_id: str | None = None, *, label: str | None = None,
+        values: list[str] | None = None, user: User | int | None = None, locale: str = "en-US",
+        timeout: float = 5.0,
+    ) -> InteractionResult:
+        """Use a button (by ``custom_id`` or ``label``) or a select (``values``) on a message the bot sent, as a
+        member would, and wait for the bot's answer: an update of that message (7, or 6 then an edit), a new
+        message (4, or 5 then an edit) or a rejected callback. Raises ``ValueError`` for what a member could not
+        do: a component that is not there or is disabled, or an ephemeral message that only another member sees."""
+        component = _find_component(message, custom_id, label)
+        if component.get("disabled"):
+            raise ValueError(f"component {component.get('custom_id')!r} is disabled")
+        clicker = self._resolve_user(user)
+        shown_to = self._ephemeral_viewer(message)
+        if shown_to is not None and shown_to.id != clicker.id:
+            raise ValueError(f"message {message.id} is ephemeral: only {shown_to.username} sees it")
+        data: JSON = {"custom_id": component["custom_id"], "component_type": component["type"]}
+        if component["type"] != 2:
+            allowed = {o["value"] for o in component.get("options") or []}
+            chosen = list(values or [])
+            if not chosen or not set(chosen) <= allowed:
+                raise ValueError(f"select {component['custom_id']!r} offers {sorted(allowed)}, not {chosen}")
+            data["values"] = chosen
+        where = Where.of("guild" if message.guild_id is not None else "bot_dm", "guild")
+        rec = await self._dispatch(3, f"component {component['custom_id']}", data, user=clicker,
+                                   guild_id=message.guild_id, channel_id=message.channel_id, locale=locale,
+                                   permissions=None, where=where, message=message)
+        result = InteractionResult(rec, rec.created_at)
+        await _wait_until(rec, result._settled, timeout, "no answer to the click")
         return result
 
     async def autocomplete(
@@ -507,7 +608,7 @@ class DiscordStandIn:
     ) -> InteractionResult:
         rec = await self._dispatch_interaction(4, command, options or {}, focused, user=user, guild_id=guild_id,
                                                channel_id=channel_id, locale=locale, permissions=permissions,
-                                               dm=False)
+                                               where=Where.of("guild", "guild"))
         result = InteractionResult(rec, rec.created_at)
         await _wait_until(rec, result._settled, timeout, "no autocomplete result")
         return result
@@ -527,25 +628,33 @@ class DiscordStandIn:
             raise KeyError(f"unknown user {user}; call add_user() first")
         return found
 
+    def _ephemeral_viewer(self, message: RecordedMessage) -> User | None:
+        if not message.ephemeral or message.interaction_id is None:
+            return None
+        origin = self.world.interactions_by_id.get(message.interaction_id)
+        return origin.user if origin is not None else None
+
     async def _dispatch_interaction(
         self, itype: int, command: str, options: dict[str, Any], focused: str | None, *,
         user: User | int | None, guild_id: int | None, channel_id: int | None, locale: str,
-        permissions: int | None, dm: bool,
+        permissions: int | None, where: Where,
     ) -> InteractionRecord:
         world = self.world
-        invoker = self._resolve_user(user)
         guild: Guild | None = None
-        if not dm:
+        if where.context == "guild":
             if guild_id is None:
                 if not world.guilds:
                     raise ValueError("no guild: add_guild() first or pass dm=True")
                 guild_id = next(iter(world.guilds))
             guild = world.guild(guild_id)
+        else:
+            guild_id = None
         parts = command.split()
         cmd = world.find_command(parts[0], guild_id)
         if cmd is None:
             raise KeyError(f"command {parts[0]!r} was not synced (guild={guild_id}); synced: "
                            f"{ {k: [c['name'] for c in v] for k, v in world.commands.items()} }")
+        where.check_offered(cmd)
         data_options, resolved = self._build_options(cmd, parts[1:], options, focused, guild)
         data: JSON = {"id": cmd["id"], "name": cmd["name"], "type": cmd.get("type", 1)}
         if data_options:
@@ -554,7 +663,17 @@ class DiscordStandIn:
             data["resolved"] = resolved
         if cmd.get("guild_id"):
             data["guild_id"] = cmd["guild_id"]
+        return await self._dispatch(itype, command, data, user=user, guild_id=guild_id, channel_id=channel_id,
+                                    locale=locale, permissions=permissions, where=where)
 
+    async def _dispatch(
+        self, itype: int, name: str, data: JSON, *, user: User | int | None, guild_id: int | None,
+        channel_id: int | None, locale: str, permissions: int | None, where: Where,
+        message: RecordedMessage | None = None,
+    ) -> InteractionRecord:
+        world = self.world
+        invoker = self._resolve_user(user)
+        guild = world.guild(guild_id) if guild_id is not None else None
         if guild is not None:
             if channel_id is None:
                 text = [c for c in guild.channels.values() if c.type in (0, 5)]
@@ -567,15 +686,18 @@ class DiscordStandIn:
             member = guild.members.get(invoker.id) or Member(user=invoker, guild_id=guild.id)
             guild.members.setdefault(invoker.id, member)
             perms = permissions if permissions is not None else guild.channel_permissions(invoker.id, channel.id)
+        elif where.context == "private_channel":
+            # A DM between two members: the bot is not in it, and the channel is not one the bot knows.
+            friend = User(id=world.ids.next(), username="friend")
+            channel = Channel(id=world.ids.next(), guild_id=None, name="", type=1, recipient=friend)
         else:
             channel = world.dm_channel_for(invoker)
-            channel_id = channel.id
 
         loop = asyncio.get_running_loop()
         rec = InteractionRecord(
             id=world.ids.next(), token=f"aW50ZXJhY3Rpb246{world.ids.next()}", type=itype,
-            command_name=command, guild_id=guild.id if guild else None, channel_id=channel.id, user=invoker,
-            payload={}, created_at=loop.time(), deadline=self.interaction_deadline,
+            command_name=name, guild_id=guild.id if guild else None, channel_id=channel.id, user=invoker,
+            payload={}, created_at=loop.time(), deadline=self.interaction_deadline, message=message,
         )
         payload: JSON = {
             "id": str(rec.id),
@@ -590,7 +712,11 @@ class DiscordStandIn:
             "entitlements": [],
             "entitlement_sku_ids": [],
             "attachment_size_limit": 8 * 1024 * 1024,
+            "authorizing_integration_owners": where.owners(guild.id if guild else None, invoker.id),
+            "context": where.context_type,
         }
+        if message is not None:
+            payload["message"] = message.to_payload()
         if guild is not None:
             payload.update(
                 guild_id=str(guild.id),
@@ -598,16 +724,9 @@ class DiscordStandIn:
                 guild_locale=guild.locale,
                 member=member.to_payload(permissions=perms),
                 app_permissions=str(guild.channel_permissions(world.bot.id, channel.id)),
-                authorizing_integration_owners={"0": str(guild.id)},
-                context=0,
             )
         else:
-            payload.update(
-                user=invoker.to_payload(),
-                app_permissions=str(DEFAULT_EVERYONE_PERMISSIONS),
-                authorizing_integration_owners={"0": "0"},
-                context=1,
-            )
+            payload.update(user=invoker.to_payload(), app_permissions=str(DEFAULT_EVERYONE_PERMISSIONS))
         rec.payload = payload
         world.interactions_by_id[rec.id] = rec
         world.interactions_by_token[rec.token] = rec
