@@ -17,6 +17,7 @@ COLOUR_ERROR = discord.Colour.from_rgb(0xD9, 0x3F, 0x3F)
 TITLE_LIMIT, DESCRIPTION_LIMIT, FIELD_NAME_LIMIT, FIELD_VALUE_LIMIT = 256, 4096, 256, 1024
 FOOTER_LIMIT, FIELD_COUNT_LIMIT, TOTAL_LIMIT = 2048, 25, 6000
 
+BLANK = "—"
 MAX_SOURCES_SHOWN = 5  # the first are the official ones; more would crowd out the answer
 
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
@@ -31,19 +32,22 @@ def _clip(text: str, limit: int) -> str:
 def fit_lines(lines: list[str], limit: int, *, max_lines: int | None = None,
               more: str = "lines.more") -> str:
     """Whole lines within `limit` characters. Lines that do not fit are counted in a last "…and N more" line,
-    whose own length is reserved before anything is cut, so the result never ends mid-text. A single line longer
-    than the limit is the only thing ever clipped."""
+    whose own length is reserved before anything is cut, so the result never ends mid-text. Only a first line that
+    is too long on its own (a paragraph, not a list) is clipped, with an ellipsis."""
     shown = list(lines[:max_lines] if max_lines is not None else lines)
 
-    def text(kept: list[str]) -> str:
-        hidden = len(lines) - len(kept)
-        return "\n".join(kept + ([t(more, count=hidden)] if hidden else []))
+    def count_line(kept: int) -> list[str]:
+        hidden = len(lines) - kept
+        return [t(more, count=hidden)] if hidden else []
 
-    while len(text(shown)) > limit and len(shown) > 1:
+    while len("\n".join(shown + count_line(len(shown)))) > limit and len(shown) > 1:
         shown.pop()
-    if len(text(shown)) > limit:  # one line alone is too long: a paragraph, not a list
-        return _clip(text(shown), limit)
-    return text(shown)
+    tail = count_line(len(shown))
+    if shown and len("\n".join(shown + tail)) > limit:
+        room = limit - sum(len(x) + 1 for x in tail)
+        shown = [_clip(shown[0], room)] if room > 1 else []
+        tail = count_line(len(shown))
+    return "\n".join(shown + tail)
 
 
 def _fit(text: str, limit: int) -> str:
@@ -99,7 +103,9 @@ def to_embed(answer: Answer, page: int = 0) -> discord.Embed:
     if answer.sources:
         fields.append(Field(t("sources.title"), _sources_value(answer)))
     for field in fields:
-        embed.add_field(name=_clip(field.name, FIELD_NAME_LIMIT), value=_fit(field.value, FIELD_VALUE_LIMIT),
+        # Discord refuses a field whose name or value is empty or only spaces: show a dash rather than lose it.
+        embed.add_field(name=_clip(field.name, FIELD_NAME_LIMIT) if field.name.strip() else BLANK,
+                        value=_fit(field.value, FIELD_VALUE_LIMIT) if field.value.strip() else BLANK,
                         inline=field.inline)
     if footer:
         embed.set_footer(text=_clip(footer, FOOTER_LIMIT))

@@ -6,7 +6,7 @@ from discord import Interaction, app_commands
 
 from bot.client import PitwallBot
 from cogs.options import competition_choices, year_choices
-from cogs.reply import AnsweringCog
+from cogs.reply import AnsweringCog, usable_everywhere
 
 # Wide enough for any plausible season; the core explains which ones are on record.
 Year = app_commands.Range[int, 1900, 2100]
@@ -15,6 +15,7 @@ Year = app_commands.Range[int, 1900, 2100]
 class Championships(AnsweringCog):
     """Championship questions: who won, and the season podium."""
 
+    @usable_everywhere
     @app_commands.command(name="champion", description="Who won a season of the Gran Turismo championships")
     @app_commands.describe(year="The season, e.g. 2021", competition="Only this competition (default: all)")
     @app_commands.autocomplete(year=year_choices)
@@ -22,6 +23,7 @@ class Championships(AnsweringCog):
     async def champion(self, interaction: Interaction, year: Year, competition: str | None = None) -> None:
         await self.answer(interaction, self.bot.core.questions.champion(year, competition))
 
+    @usable_everywhere
     @app_commands.command(name="podium", description="Gold, silver and bronze of a season's standing")
     @app_commands.describe(competition="e.g. nations-cup", year="The season (default: the latest on record)")
     @app_commands.autocomplete(competition=competition_choices)

@@ -13,6 +13,7 @@ from bot.client import PitwallBot
 from bot.reminders.render import custom_list_answer, custom_saved_answer, private
 from bot.text import t
 from cogs.admin import AdminGroupCog
+from cogs.options import choices
 
 
 async def custom_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -21,11 +22,12 @@ async def custom_choices(interaction: Interaction, current: str) -> list[app_com
         return []
     customs = await bot.core.reminders.rows.custom_releases(interaction.guild_id or 0)
     typed = current.casefold()
-    return [app_commands.Choice(name=c.name[:100], value=c.slug) for c in customs if typed in c.name.casefold()][:25]
+    return choices((c.name, c.choice_value) for c in customs if typed in c.name.casefold())
 
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)  # a server's settings: never from a member's own install
 class CustomReleases(AdminGroupCog, group_name="custom-release",
                      group_description="This server's own release dates, for reminders"):
     @app_commands.command(name="add", description="Add or change a release date only this server sees")
@@ -41,6 +43,7 @@ class CustomReleases(AdminGroupCog, group_name="custom-release",
         await self.answer(interaction, question())
 
     @app_commands.command(name="remove", description="Remove one of this server's releases and its reminders")
+    @app_commands.describe(name="The release to remove (start typing to pick one)")
     @app_commands.autocomplete(name=custom_choices)
     async def remove(self, interaction: Interaction, name: str) -> None:
         async def question() -> Answer:

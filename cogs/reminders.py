@@ -12,6 +12,7 @@ from bot.errors import BadInput
 from bot.reminders.render import list_answer, private, subscribed_answer
 from bot.text import t
 from cogs.admin import AdminGroupCog
+from cogs.options import choices
 
 NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
 
@@ -41,15 +42,16 @@ async def release_choices(interaction: Interaction, current: str) -> list[app_co
     guild_id = interaction.guild_id or 0
     today = bot.clock.now().date()
     upcoming = [x for x in await bot.core.reminders.targets(guild_id) if x.date.last_day() >= today]
-    subjects = {x.subject: x.title for x in upcoming}
+    subjects = {x.choice_value: (x.title, x.subject) for x in upcoming}
     typed = current.casefold()
-    ranked = sorted(subjects.items(), key=lambda item: (not item[1].casefold().startswith(typed), item[1]))
-    return [app_commands.Choice(name=title[:100], value=subject) for subject, title in ranked
-            if typed in title.casefold() or typed in subject][:25]
+    ranked = sorted(subjects.items(), key=lambda item: (not item[1][0].casefold().startswith(typed), item[1][0]))
+    return choices((title, value) for value, (title, subject) in ranked
+                   if typed in title.casefold() or typed in subject)
 
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)  # a server's settings: never from a member's own install
 class Reminders(AdminGroupCog, group_name="reminders", group_description="Release reminders posted in channels"):
     @app_commands.command(name="add", description="Post release reminders in a channel")
     @app_commands.describe(channel="Where to post", release="One release (default: every upcoming one)",

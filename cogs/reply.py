@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.answer import Answer
@@ -18,6 +19,7 @@ from bot.render import error_answer
 from cogs.components import build_view
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Discord drops an interaction not answered within 3 s. Past this much thinking, defer and follow up.
 DEFER_AFTER = 2.0
@@ -97,6 +99,13 @@ async def update_in_time(interaction: discord.Interaction, question: Awaitable[A
     bot: PitwallBot = interaction.client  # type: ignore[assignment]
     answer = await _within_deadline(interaction, question, bot.defer_after, update=True)
     await update_answer(interaction, answer, page=page)
+
+
+def usable_everywhere(command: T) -> T:
+    """A read-only command: in servers, in DMs with the bot and in members' own DMs and group DMs, whether the app
+    was added to the server or installed by the member (a user-installed app). Admin commands never are."""
+    command = app_commands.allowed_installs(guilds=True, users=True)(command)
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
 
 
 class AnsweringCog(commands.Cog):

@@ -24,6 +24,7 @@ async def zone_choices(interaction: Interaction, current: str) -> list[app_comma
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)  # a server's settings: never from a member's own install
 class ServerSettings(AdminGroupCog, group_name="settings", group_description="pitwall's settings for this server"):
     @app_commands.command(name="timezone", description="The server's time zone for reminders")
     @app_commands.describe(zone="An IANA zone, e.g. Europe/Paris",

@@ -13,12 +13,28 @@ import discord
 from bot.client import PitwallBot
 from bot.clock import Clock
 from bot.config import Settings
+from bot.dataset.model import Season
 from bot.launch import prepare
+from bot.store import Store
 from tests.discord_standin import DiscordStandIn, InteractionResult
 
 # Shaped like a real token (the bot refuses anything else); the stand-in accepts exactly this one.
 TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 NO_PINGS: dict[str, Any] = {"parse": []}
+
+
+class SlowStore:
+    """The real store, with season queries made slow (a cold disk, a busy database)."""
+
+    def __init__(self, store: Store, delay: float) -> None:
+        self._store, self.delay = store, delay
+
+    async def seasons(self, *args: Any, **kwargs: Any) -> list[Season]:
+        await asyncio.sleep(self.delay)
+        return await self._store.seasons(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
 
 
 def standin(**options: Any) -> DiscordStandIn:

@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 import pytest
 
 from bot.client import PitwallBot
-from bot.dataset.model import Season
-from bot.store import Store
 from tests.discord_standin import DiscordStandIn
-from tests.e2e import reply_of
+from tests.e2e import SlowStore, reply_of
 
 CALLBACK = "POST /interactions/*/*/callback"
-
-
-class SlowStore:
-    """The real store, with season queries made slow (a cold disk, a busy database)."""
-
-    def __init__(self, store: Store, delay: float) -> None:
-        self._store, self.delay = store, delay
-
-    async def seasons(self, *args: Any, **kwargs: Any) -> list[Season]:
-        await asyncio.sleep(self.delay)
-        return await self._store.seasons(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-
-
-
 
 
 def assert_each_answered_exactly_once(discord: DiscordStandIn) -> None:

@@ -31,6 +31,12 @@ class CustomRelease:
     def key(self) -> str:
         return f"{CUSTOM_PREFIX}{self.slug}"
 
+    @property
+    def choice_value(self) -> str:
+        """What a picker sends back for it: short whatever the name (a slug can outgrow Discord's 100 characters
+        when normalising lengthens it, as "ß" → "ss" does), and stable while the release exists."""
+        return f"{CUSTOM_PREFIX}#{self.id}"
+
 
 @dataclass(frozen=True)
 class Subscription:

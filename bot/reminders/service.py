@@ -44,6 +44,12 @@ class ReleaseTarget:
     time_utc: time | None
     platforms: tuple[str, ...]
     region: str
+    # A short, stable name for it in a picker (Discord allows 100 characters; a custom slug can be longer).
+    pick: str = ""
+
+    @property
+    def choice_value(self) -> str:
+        return self.pick or self.subject
 
 
 @dataclass(frozen=True)
@@ -76,8 +82,9 @@ class ReminderService:
         """(subject, title) for what an admin typed: the server's own releases first, then the dataset's."""
         wanted = compact(text)
         for custom in await self.rows.custom_releases(guild_id):
-            # Typed by hand ("Cup final"), or the value autocomplete sent ("custom:cup-final").
-            if text.strip() == custom.key or wanted in (compact(custom.slug), compact(custom.name)):
+            # Typed by hand ("Cup final"), or the value autocomplete sent ("custom:#12").
+            if text.strip() in (custom.key, custom.choice_value) or wanted in (compact(custom.slug),
+                                                                               compact(custom.name)):
                 return custom.key, custom.name
         game = self.services.resolve_game(text)
         return game.slug, game.title
@@ -218,7 +225,7 @@ class ReminderService:
     async def remove_custom(self, guild_id: int, name: str) -> str:
         wanted = compact(name)
         for custom in await self.rows.custom_releases(guild_id):
-            if wanted in (compact(custom.slug), compact(custom.name)):
+            if name.strip() == custom.choice_value or wanted in (compact(custom.slug), compact(custom.name)):
                 await self.rows.delete_custom_release(guild_id, custom.slug)
                 await self.replan_guild(guild_id)  # "every upcoming" subscriptions drop it too
                 return custom.name
@@ -238,5 +245,6 @@ def _strict_date(text: str) -> date | None:
 
 def _custom_target(custom: CustomRelease) -> ReleaseTarget:
     day = ReleaseDate(custom.date.year, custom.date.month, custom.date.day)
-    return ReleaseTarget(custom.key, custom.key, custom.name, day, custom.time_utc, custom.platforms, "")
+    return ReleaseTarget(custom.key, custom.key, custom.name, day, custom.time_utc, custom.platforms, "",
+                         pick=custom.choice_value)
 

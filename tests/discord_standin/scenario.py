@@ -554,7 +554,7 @@ class DiscordStandIn:
     async def click(
         self, message: RecordedMessage, custom_id: str | None = None, *, label: str | None = None,
         values: list[str] | None = None, user: User | int | None = None, locale: str = "en-US",
-        timeout: float = 5.0,
+        permissions: int | None = None, timeout: float = 5.0,
     ) -> InteractionResult:
         """Use a button (by ``custom_id`` or ``label``) or a select (``values``) on a message the bot sent, as a
         member would, and wait for the bot's answer: an update of that message (7, or 6 then an edit), a new
@@ -577,7 +577,7 @@ class DiscordStandIn:
         where = Where.of("guild" if message.guild_id is not None else "bot_dm", "guild")
         rec = await self._dispatch(3, f"component {component['custom_id']}", data, user=clicker,
                                    guild_id=message.guild_id, channel_id=message.channel_id, locale=locale,
-                                   permissions=None, where=where, message=message)
+                                   permissions=permissions, where=where, message=message)
         result = InteractionResult(rec, rec.created_at)
         await _wait_until(rec, result._settled, timeout, "no answer to the click")
         return result
@@ -755,6 +755,8 @@ class DiscordStandIn:
             odef = known.get(name)
             if odef is None:
                 raise KeyError(f"/{cmd['name']} has no option {name!r}; options: {list(known)}")
+            if value is None:
+                raise ValueError(f"/{cmd['name']}: Discord never sends an option without a value; omit {name!r}")
             opt: JSON = {"name": name, "type": odef["type"],
                          "value": self._option_value(odef["type"], value, resolved, guild, name == focused)}
             if name == focused:
