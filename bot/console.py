@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "about": (),
 }
 MAX_LINE = 300
+EXAMPLES = {"year": "2021", "competition": "nations-cup", "game": "gt7"}
 
 
 class UsageError(ValueError):
@@ -62,7 +63,11 @@ def parse_line(line: str) -> ParsedLine:
     allowed, rest = COMMANDS[name], tokens[1:]
     named = [t for t in rest if t.split(":", 1)[0] in allowed and ":" in t]
     if named:
-        return ParsedLine(name, _named_options(name, rest, allowed))
+        options = _named_options(name, rest, allowed)
+        # The first option of each command is required, as in Discord; a missing one is a usage error.
+        if allowed and allowed[0] not in options:
+            raise UsageError(f"/{name} needs {allowed[0]} (e.g. {allowed[0]}:{EXAMPLES[allowed[0]]})")
+        return ParsedLine(name, options)
     return ParsedLine(name, _positional_options(name, rest))
 
 

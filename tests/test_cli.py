@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT
+from bot.console import COMMANDS
 from tests.conftest import MINI_DATA, NOW, REAL_DATA, dump_database
 
 
@@ -99,6 +100,28 @@ def test_hostile_input_gets_a_clear_reply_an_exit_code_and_changes_nothing(env: 
         assert code == 2, line
         assert "Usage" in err and "Traceback" not in err + out, line
     assert dump_database(env) == before
+
+
+def _malformed_forms() -> list[str]:
+    """Every command with its options missing, empty, doubled, unknown, misplaced or malformed."""
+    forms = []
+    for command, allowed in COMMANDS.items():
+        forms += [f"/{command}", f"/{command} :", f"/{command} nonsense:1", f"/{command} {'x' * 299}"]
+        for name in allowed:
+            others = [o for o in allowed if o != name]
+            forms += [f"/{command} {name}:", f"/{command} {name}:a {name}:b", f"/{command} {name}:@everyone",
+                      f"/{command} {name}:{chr(0x202E)}rtl", f"/{command} stray {name}:x"]
+            forms += [f"/{command} {other}:nc" for other in others]  # the required one missing
+    return forms
+
+
+@pytest.mark.parametrize("line", _malformed_forms())
+def test_every_malformed_form_of_every_command_gets_a_polite_reply(env: Path, line: str) -> None:
+    code, out, err = ask(line)
+    assert code in (0, 1, 2), line
+    assert "Traceback" not in out + err and "Error:" not in out + err, (line, err)
+    if code:
+        assert "Sorry, I can't answer that" in err or "Usage" in err, (line, err)
 
 
 def test_data_check_passes_on_the_mini_dataset(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
