@@ -7,13 +7,25 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import resources
 from pathlib import Path
 
+import platformdirs
 from dotenv import dotenv_values
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "pitwall.sqlite3"
+# Run from a source checkout, paths are the checkout's (var/, .env); installed (a wheel, a container), the
+# database goes to the user's data directory and .env and relative paths are read from the current directory.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "bot").is_dir()
+# The curated dataset is package data (data/ in the checkout, pitwall_data/ once installed).
+DEFAULT_DATA_DIR = Path(str(resources.files("pitwall_data"))).resolve()
+DEFAULT_DB_PATH = (PROJECT_ROOT / "var" / "pitwall.sqlite3" if IN_CHECKOUT
+                   else platformdirs.user_data_path("pitwall") / "pitwall.sqlite3")
+
+
+def base_dir() -> Path:
+    """Where `.env` is read and relative paths start: the checkout, or the current directory once installed."""
+    return PROJECT_ROOT if IN_CHECKOUT else Path.cwd()
 
 # A bot token is three base64url segments joined by dots. Checking the shape catches a pasted client
 # secret or a stray quote before Discord is asked, without ever echoing the value.
@@ -61,7 +73,7 @@ def _optional(env: Mapping[str, str | None], name: str) -> str | None:
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
     """Read settings: the real environment first, then `.env` for anything it does not set."""
     env: dict[str, str | None] = {}
-    dotenv_path = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    dotenv_path = env_file if env_file is not None else base_dir() / ".env"
     if dotenv_path.is_file():
         env.update(dotenv_values(dotenv_path))
     env.update(os.environ if environ is None else environ)
@@ -95,4 +107,4 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
 
 def _resolve(raw: str) -> Path:
     path = Path(raw).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return path if path.is_absolute() else base_dir() / path
