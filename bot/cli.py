@@ -21,6 +21,7 @@ from bot.core import Core
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError
 from bot.present import to_text
+from bot.process_lock import AlreadyRunning
 from bot.store import StoreError
 
 log = logging.getLogger("pitwall")
@@ -97,6 +98,9 @@ def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = Fal
         return EXIT_USAGE
     try:
         asyncio.run(serve(bot, token))
+    except AlreadyRunning as exc:
+        print(f"pitwall: {exc}", file=err)
+        return EXIT_USAGE
     except discord.LoginFailure:
         print("pitwall: Discord rejected DISCORD_TOKEN (401 Unauthorized). Reset the token in the Developer "
               "Portal (Bot page) and put the new one in .env.", file=err)

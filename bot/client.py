@@ -15,6 +15,7 @@ from bot.answer import Answer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
+from bot.process_lock import DatabaseLock
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.poster import DiscordPoster
 
@@ -47,6 +48,7 @@ class PitwallBot(commands.Bot):
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0
         self._core: Core | None = None
+        self._lock = DatabaseLock(settings.db_path)
         self.dispatcher: ReminderDispatcher | None = None
         # Questions that a button may ask again but the console does not know (admin lists), by their line.
         self.line_handlers: dict[str, Callable[[discord.Interaction], Awaitable[Answer]]] = {}
@@ -58,6 +60,8 @@ class PitwallBot(commands.Bot):
         return self._core
 
     async def setup_hook(self) -> None:
+        # Before anything is opened or sent: a second bot on this database must not answer or post anything.
+        self._lock.acquire()
         self._core = await Core.open(self.settings, self.clock)
         self.dispatcher = ReminderDispatcher(self.core.reminders, DiscordPoster(self),
                                              grace=self.settings.reminder_grace)
@@ -81,6 +85,7 @@ class PitwallBot(commands.Bot):
         if self._core is not None:
             await self._core.close()
             self._core = None
+        self._lock.release()
 
     def command_tree_hash(self, guild: discord.abc.Snowflake | None) -> str:
         """A hash of exactly what would be sent to Discord for this scope."""

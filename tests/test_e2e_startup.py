@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
 from tests.conftest import REAL_DATA
+from tests.discord_standin import DEFAULT_EVERYONE_PERMISSIONS
 from tests.e2e import TOKEN, reply_of, running_pitwall, standin
 
 
@@ -99,3 +100,37 @@ async def test_pitwall_sync_pushes_the_commands_to_one_guild_and_exits(tmp_path:
         assert {c["name"] for c in discord.synced_commands(guild_id=guild.id)} == {
             "champion", "podium", "release", "releases", "about", "reminders", "settings", "custom-release"}
         assert discord.sync_count == 2
+
+
+async def test_a_second_pitwall_on_the_same_database_refuses_to_start(tmp_path: Path) -> None:
+    async with standin() as discord:
+        guild = discord.add_guild("Paddock")
+        channel = discord.add_channel(guild.id, "general")
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
+        environ.update({"DISCORD_TOKEN": TOKEN, "PITWALL_API_BASE": discord.api_base,
+                        "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(tmp_path / "one.sqlite3")})
+        first = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=environ,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            await discord.wait_ready(timeout=30)
+            second = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=environ,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            _, refused = await asyncio.wait_for(second.communicate(), timeout=30)
+            assert second.returncode == 2
+            lines = [line for line in refused.decode().splitlines() if line.startswith("pitwall:")]
+            assert len(lines) == 1 and "already running" in lines[0] and f"pid {first.pid}" in lines[0]
+            assert "Traceback" not in refused.decode()
+            assert discord.identify_count == 1  # the second never reached the gateway
+
+            # One /reminders add, one subscription: only the first process answered.
+            admin = DEFAULT_EVERYONE_PERMISSIONS | (1 << 5)
+            result = await discord.invoke("reminders add", {"channel": channel.id}, permissions=admin)
+            assert "Subscription #1" in reply_of(result)[0]["description"]
+            listed = await discord.invoke("reminders list", {}, permissions=admin)
+            assert reply_of(listed)[0]["title"] == "Reminder subscriptions (1)"
+        finally:
+            first.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(first.communicate(), timeout=30)
+        assert first.returncode == 0
