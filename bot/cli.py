@@ -21,8 +21,8 @@ from bot.core import Core
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError
 from bot.present import to_text
-from bot.process_lock import AlreadyRunning
-from bot.store import StoreError
+from bot.process_lock import AlreadyRunning, DatabaseLock
+from bot.store import Store, StoreError
 
 log = logging.getLogger("pitwall")
 
@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     data = commands.add_parser("data", help="dataset tools")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     data_commands.add_parser("check", help="validate data/*.toml (schema, keys, podiums, countries, sources)")
+    data_commands.add_parser("load", help="migrate the database and load data/ into it (with the bot stopped)")
+    db = commands.add_parser("db", help="database tools")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("migrate", help="bring the database's schema up to date (with the bot stopped)")
     return parser
 
 
@@ -71,8 +75,15 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
                 except KeyboardInterrupt:
                     print(file=out)
                     return EXIT_OK
+            case "db":
+                return asyncio.run(_migrate(settings, out))
+            case "data" if args.data_command == "load":
+                return asyncio.run(_load(settings, clock, out))
             case _:
                 return _check(settings, out, err)
+    except AlreadyRunning as exc:
+        print(f"pitwall: {exc} The bot migrates and loads data/ itself when it starts.", file=err)
+        return EXIT_USAGE
     except (StoreError, DatasetError) as exc:
         print(f"pitwall: {exc}", file=err)
         return EXIT_USAGE
@@ -121,8 +132,34 @@ def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = Fal
     return EXIT_OK
 
 
+async def _migrate(settings: Settings, out: TextIO) -> int:
+    with DatabaseLock(settings.db_path):  # never under a running bot
+        store = await Store.open(settings.db_path)
+        await store.close()
+    applied = ", ".join(store.applied_migrations) or "none needed"
+    print(f"database {settings.db_path}: up to date (migrations applied: {applied})", file=out)
+    return EXIT_OK
+
+
+async def _load(settings: Settings, clock: Clock, out: TextIO) -> int:
+    with DatabaseLock(settings.db_path):  # a running bot would answer from its old names over new tables
+        core = await Core.open(settings, clock)
+        hash_ = await core.store.dataset_hash()
+        await core.close()
+    print(f"database {settings.db_path}: dataset from {settings.data_dir} loaded (content {hash_ and hash_[:12]})",
+          file=out)
+    return EXIT_OK
+
+
+async def _offline(settings: Settings, clock: Clock, err: TextIO) -> Core:
+    core, notes = await Core.open_offline(settings, clock)
+    for note in notes:
+        print(f"pitwall: note: {note}", file=err)
+    return core
+
+
 async def _ask_once(settings: Settings, clock: Clock, line: str, out: TextIO, err: TextIO) -> int:
-    core = await Core.open(settings, clock)
+    core = await _offline(settings, clock, err)
     try:
         return await _answer(core, line, out, err)
     finally:
@@ -141,7 +178,7 @@ async def _answer(core: Core, line: str, out: TextIO, err: TextIO) -> int:
 
 
 async def _console(settings: Settings, clock: Clock, out: TextIO, err: TextIO) -> int:
-    core = await Core.open(settings, clock)
+    core = await _offline(settings, clock, out)
     print(f"pitwall {__version__} console. Type a command (e.g. /champion 2021), 'help', or 'quit'.", file=out)
     try:
         loop = asyncio.get_running_loop()

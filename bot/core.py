@@ -12,7 +12,7 @@ from bot.dataset.loader import DatasetError, content_hash
 from bot.questions import Questions
 from bot.reminders.service import ReminderService
 from bot.services import Services
-from bot.store import Store
+from bot.store import Store, StoreMissing
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,34 @@ class Core:
             await store.close()
             raise
         return cls(store, services, Questions(services), ReminderService(services))
+
+    @classmethod
+    async def open_offline(cls, settings: Settings, clock: Clock) -> tuple[Core, list[str]]:
+        """For `pitwall ask` and `pitwall console`: answer from the database as the bot serves it, and never
+        change it (no migration, no dataset load), since a bot may be running on it. Returns notes for the
+        operator, such as a dataset changed since it was loaded (reported, not loaded).
+
+        With no database yet, the answers come from a private in-memory copy of the dataset.
+        """
+        notes: list[str] = []
+        try:
+            store = await Store.open_readonly(settings.db_path)
+        except StoreMissing:
+            log.info("no database at %s: answering from %s in memory", settings.db_path, settings.data_dir)
+            store = await Store.open_memory()
+            try:
+                await _load_dataset(store, settings, clock)
+            except BaseException:
+                await store.close()
+                raise
+        else:
+            if await store.dataset_hash() != content_hash(settings.data_dir):
+                notes.append(f"{settings.data_dir} has changed since it was loaded into {settings.db_path}; "
+                             "these answers come from the database. Restart the bot, or stop it and run "
+                             "`pitwall data load`, to load it.")
+        services = Services(store, clock)
+        await services.refresh()
+        return cls(store, services, Questions(services), ReminderService(services)), notes
 
     async def close(self) -> None:
         await self.store.close()

@@ -89,7 +89,7 @@ HOSTILE_USAGE_ERRORS = [
 
 
 def test_hostile_input_gets_a_clear_reply_an_exit_code_and_changes_nothing(env: Path) -> None:
-    assert ask("/about")[0] == 0  # creates and fills the database
+    assert main(["data", "load"], clock=FixedClock(NOW), out=io.StringIO(), err=io.StringIO()) == 0
     before = dump_database(env)
     for line in HOSTILE_USER_ERRORS:
         code, out, err = ask(line)
@@ -205,3 +205,54 @@ def test_console_answers_each_line_and_quits(tmp_path: Path) -> None:
     assert "Valerio Gallo" in result.stdout
     assert "unknown command '/frobnicate'" in result.stdout and "Usage" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), clock=FixedClock(NOW), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_asking_never_creates_migrates_or_loads_the_database(env: Path) -> None:
+    code, out, _ = ask("/champion 2021")
+    assert code == 0 and "Valerio Gallo" in out  # from a private in-memory copy of the dataset
+    assert not env.exists()
+    code, out, _ = run_cli("db", "migrate")
+    assert code == 0 and "0001" in out and env.exists()
+    assert "none needed" in run_cli("db", "migrate")[1]
+
+
+def test_a_changed_dataset_is_reported_not_loaded_by_the_offline_tools(env: Path, data_copy: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PITWALL_DATA_DIR", str(data_copy))
+    assert run_cli("data", "load")[0] == 0
+    seasons = data_copy / "seasons.toml"
+    seasons.write_text(seasons.read_text().replace("Valerio Gallo", "Valerio Gallo Jr"))
+    before = dump_database(env)
+    code, out, err = ask("/champion 2021")
+    assert code == 0 and "Valerio Gallo" in out and "Gallo Jr" not in out  # what the bot serves
+    assert "has changed since it was loaded" in err and "pitwall data load" in err
+    assert dump_database(env) == before
+    code, out, _ = run_cli("data", "load")
+    assert code == 0 and "loaded" in out
+    assert "Gallo Jr" in ask("/champion 2021")[1]
+
+
+def test_loading_or_migrating_under_a_running_bot_is_refused(env: Path) -> None:
+    from bot.process_lock import DatabaseLock
+
+    assert run_cli("data", "load")[0] == 0
+    with DatabaseLock(env):  # what a running `pitwall run` holds
+        for command in (("data", "load"), ("db", "migrate")):
+            code, _, err = run_cli(*command)
+            assert code == 2 and "already running" in err and "migrates and loads data/ itself" in err
+        assert ask("/podium nc 2021")[0] == 0  # reading beside it is fine
+
+
+def test_a_database_from_an_older_pitwall_is_not_migrated_by_asking(env: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(env) as connection:
+        connection.execute("PRAGMA user_version = 1")
+    code, _, err = ask("/about")
+    assert code == 2 and "pitwall db migrate" in err and "Traceback" not in err

@@ -37,8 +37,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(env_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_", "PYTHON"))}
-    environ.update(HOME=str(cwd / "home"), XDG_DATA_HOME=str(cwd / "home" / ".local" / "share"))
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_", "PYTHON", "XDG_"))}
+    environ.update(HOME=str(cwd / "home"))
     return subprocess.run([str(env_dir / "bin" / "pitwall"), *args], cwd=cwd, env=environ, capture_output=True,
                           text=True, timeout=120, check=False)
 
@@ -51,9 +51,14 @@ def test_the_installed_wheel_answers_from_any_directory(installed: Path, tmp_pat
     assert "Valerio Gallo" in champion.stdout and "Toyota" in champion.stdout
     check = _run(installed, empty, "data", "check")
     assert check.returncode == 0 and "dataset OK" in check.stdout, check.stderr
+    assert [p.name for p in empty.iterdir()] == []  # asking and checking wrote nothing anywhere
+    loaded = _run(installed, empty, "data", "load")
+    assert loaded.returncode == 0, loaded.stderr
     # The database lives in the user's data directory, not in site-packages or the current directory.
     assert list((empty / "home" / ".local" / "share" / "pitwall").glob("pitwall.sqlite3"))
     assert [p.name for p in empty.iterdir()] == ["home"]
+    podium = _run(installed, empty, "ask", "/podium nations-cup 2021")
+    assert podium.returncode == 0 and "José Serrano" in podium.stdout and "note" not in podium.stderr
     site = next((installed / "lib").glob("python3*/site-packages"))
     assert not list(site.rglob("*.sqlite3"))
     assert (site / "pitwall_data" / "seasons.toml").is_file()

@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.dataset.model import Competition, Dataset, Game, Season, Source
 from bot.store import reads, writes
-from bot.store.migrate import migrate
+from bot.store.migrate import available_migrations, migrate, schema_version
 from bot.store.reminder_rows import ReminderRows
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 class StoreError(RuntimeError):
     """The database cannot be opened or used; the message says why."""
+
+
+class StoreMissing(StoreError):
+    """There is no database file yet."""
 
 
 class Store:
@@ -34,6 +38,7 @@ class Store:
         self._write_lock = asyncio.Lock()
         # Guild-owned rows (settings, custom releases, subscriptions, reminders) behind their own small API.
         self.reminders = ReminderRows(self)
+        self.applied_migrations: tuple[str, ...] = ()  # by Store.open, for `pitwall db migrate` to report
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -55,11 +60,43 @@ class Store:
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA busy_timeout = 5000")
             await connection.execute("PRAGMA synchronous = NORMAL")
-            await migrate(connection)
+            applied = await migrate(connection)
         except Exception as exc:
             await connection.close()
             raise StoreError(f"cannot prepare the database at {path}: {exc}") from exc
+        store = cls(connection, path)
+        store.applied_migrations = tuple(applied)
+        return store
+
+    @classmethod
+    async def open_readonly(cls, path: Path) -> Store:
+        """Open an existing database for reading only: nothing is created, migrated or written.
+
+        For the offline tools, which may run beside a live bot: they must never change what it serves.
+        """
+        if not await asyncio.to_thread(path.is_file):
+            raise StoreMissing(f"there is no database at {path} yet")
+        uri = await asyncio.to_thread(lambda: path.resolve().as_uri())
+        try:
+            connection = await aiosqlite.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            version = await schema_version(connection)
+        except Exception as exc:
+            raise StoreError(f"cannot read the database at {path}: {exc}") from exc
+        latest = available_migrations()[-1].version
+        if version != latest:
+            await connection.close()
+            raise StoreError(f"the database at {path} is at schema version {version}, this pitwall needs {latest}: "
+                             "run `pitwall db migrate` (or start the bot, which migrates)")
         return cls(connection, path)
+
+    @classmethod
+    async def open_memory(cls) -> Store:
+        """A private database in memory, for answering offline when no database exists yet."""
+        connection = await aiosqlite.connect(":memory:", isolation_level=None)
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await migrate(connection)
+        return cls(connection, Path(":memory:"))
 
     async def close(self) -> None:
         await self._db.close()
