@@ -113,6 +113,8 @@ EN: dict[str, str] = {
     "reminders.list_row": "#{id} · {channel} · {target} · {offsets}{role}",
     "reminders.list_next": "next {when} · sent {sent} · missed {missed}",
     "reminders.list_paused": "⏸ paused: {reason}",
+    "reminders.list_unconfirmed": "⚠ {count} not confirmed: pitwall stopped while posting and cannot tell whether "
+                                  "Discord got it; check the channel (it is not sent again, to never post twice)",
     "reminders.removed": "Subscription #{id} removed; its pending reminders are cancelled.",
     "reminders.paused": "Subscription #{id} paused. `/reminders resume {id}` turns it back on.",
     "reminders.resumed": "Subscription #{id} resumed.",

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
@@ -84,7 +88,14 @@ async def _start_bot(environ: dict[str, str]) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
 
 
-async def test_killed_mid_burst_and_restarted_every_reminder_is_posted_exactly_once(tmp_path: Path) -> None:
+def claimed_count(database: Path) -> int:
+    with sqlite3.connect(database) as db:
+        return int(db.execute("SELECT COUNT(*) FROM reminder WHERE state = 'claimed'").fetchone()[0])
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+async def test_stopped_mid_burst_and_restarted_every_reminder_is_posted_exactly_once(tmp_path: Path,
+                                                                                     stop: signal.Signals) -> None:
     async with standin() as discord:
         world = build_world(discord)
         database = tmp_path / "burst.sqlite3"
@@ -100,10 +111,14 @@ async def test_killed_mid_burst_and_restarted_every_reminder_is_posted_exactly_o
                         "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(database)})
         first = await _start_bot(environ)
         await _wait_for_posts(discord, world, expected // 3)
-        first.kill()  # SIGKILL: no clean-up, possibly between a send and its "sent" mark
-        await first.wait()
+        # SIGKILL: no clean-up, possibly between a send and its "sent" mark. SIGTERM: a service manager's stop,
+        # which lets the sends under way finish and gives back every claim it has not sent.
+        first.send_signal(stop)
+        await asyncio.wait_for(first.wait(), timeout=30)
         killed_at = len(posted(discord, world))
         assert 0 < killed_at < expected
+        if stop == signal.SIGTERM:
+            assert first.returncode == 0 and claimed_count(database) == 0
 
         second = await _start_bot(environ)
         try:

@@ -87,7 +87,8 @@ async def test_a_subscribed_channel_gets_each_reminder_on_time_pinging_only_its_
     assert message.content == f"<@&{world.racers.id}>"
     assert message.allowed_mentions == {"parse": [], "roles": [world.racers.id]}
     assert message.embeds[0]["title"] == "Cup final — tomorrow"
-    assert message.payload["nonce"].startswith("pw") and message.payload["enforce_nonce"] is True
+    assert world.bot.dispatcher is not None
+    assert message.payload["nonce"] == f"{world.bot.dispatcher.install}1g0" and message.payload["enforce_nonce"] is True
     await world.run_until(utc(2026, 12, 20, 20))
     assert [m.embeds[0]["title"] for m in world.discord.messages(world.announcements.id)] == [
         "Cup final — tomorrow", "Cup final — out now!"]

@@ -134,7 +134,8 @@ async def test_a_crash_between_send_and_mark_resends_with_the_same_nonce(core: C
     dispatcher = dispatcher_for(core, poster)
     await dispatcher.recover()  # as the bot does on start, before anything re-plans
     [(_, _, nonce)] = poster.posts
-    assert nonce == claimed.reminder.nonce == f"pw{claimed.reminder.id}g0" and len(nonce) <= 25
+    assert len(dispatcher.install) == 6 and len(nonce) <= 25
+    assert nonce == claimed.reminder.nonce(dispatcher.install) == f"{dispatcher.install}{claimed.reminder.id}g0"
     [reminder] = await core.store.reminders.reminders(claimed.subscription.id)
     assert reminder.state == "sent"
 
@@ -216,7 +217,7 @@ async def test_a_release_moved_while_its_reminder_is_being_sent_is_reminded_agai
     await core.store.reminders.mark_sent(in_flight.reminder, 1, clock.now())  # the old send completes
     [reminder] = await core.store.reminders.reminders(subscribed.subscription.id)
     assert (reminder.state, reminder.due_at, reminder.generation) == ("pending", utc(2026, 12, 26, 9), 1)
-    assert reminder.nonce != in_flight.reminder.nonce
+    assert reminder.nonce("install") != in_flight.reminder.nonce("install")
 
 
 async def test_a_delivery_that_fails_unexpectedly_is_retried_not_lost(core: Core, clock: FixedClock,

@@ -1,8 +1,11 @@
 """The dispatcher: sleeps until the next due reminder, claims it, posts it, marks it sent. Exactly once.
 
-Durable: every reminder is a row. Claim → send with a nonce derived from the reminder → mark sent. A
-process that dies between send and mark leaves the row claimed; the next start re-sends it with the same
-nonce and `enforce_nonce`, so Discord returns the first message instead of posting a second.
+Durable: every reminder is a row, moved only by the transitions of `bot.reminders.states`. Claim → send with a
+nonce derived from the reminder and this database's install id → mark sent. A process that dies between send and
+mark leaves the row claimed; the next start re-sends it with the same nonce and `enforce_nonce` while Discord still
+remembers the nonce (so it returns the first message instead of posting a second), and marks it unconfirmed after
+that, since a re-send could then post twice. A mark the database refuses is retried, never replaced by a re-send.
+A stop lets the sends under way finish and releases the claims not yet sent.
 """
 
 from __future__ import annotations
@@ -11,18 +14,20 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.reminders.messages import OutgoingReminder, compose, is_late
-from bot.reminders.model import Delivery
+from bot.reminders.model import Delivery, Reminder
 from bot.reminders.service import ReleaseTarget, ReminderService
+from bot.reminders.states import NONCE_TRUST, RELEASED
 
 log = logging.getLogger(__name__)
 
 MAX_SLEEP = timedelta(days=1)  # re-check at least daily, whatever the next due time says
-STALE_CLAIM = timedelta(minutes=10)  # far beyond any send, including discord.py's own retries
+SETTLE_RETRY = timedelta(seconds=5)  # how soon a mark the database refused is tried again
 
 
 class DeliveryRefused(Exception):
@@ -85,16 +90,29 @@ class ReminderDispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.idle = asyncio.Event()  # set while sleeping with nothing due: tests and benchmarks wait on it
+        self.install = ""  # this database's random id, part of every nonce (read in recover)
+        self._active: set[int] = set()  # reminders this process is sending right now
+        # Posts that went out but whose mark the database refused: retried until recorded (never re-sent).
+        self._unsettled: dict[int, Callable[[], Awaitable[bool]]] = {}
+        self._stopping = False
 
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="pitwall-reminders")
 
-    async def stop(self) -> None:
+    async def stop(self, wait_s: float = 10.0) -> None:
+        """Stop claiming; let the sends under way finish (up to `wait_s` seconds) and release the claims not sent
+        yet, so a clean stop leaves nothing claimed."""
+        self._stopping = True
+        self.wake()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), wait_s)
+            except TimeoutError:
+                log.warning("reminder sends did not finish within %.0f s; the next start resolves them", wait_s)
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
 
     def wake(self) -> None:
@@ -103,17 +121,24 @@ class ReminderDispatcher:
         self._wake.set()
 
     async def recover(self) -> None:
-        """Re-send what a previous process claimed but never confirmed, with the same nonces.
+        """Resolve what a previous process claimed but never settled: re-send, with the same nonces, the claims
+        recent enough for Discord to deduplicate; mark the older ones unconfirmed (a re-send could post twice).
 
         Run before anything re-plans: a re-plan would give those rows a new generation, hence a new nonce.
         """
+        now = self.clock.now()
+        self.install = await self.rows.install_id(now)
         try:
-            await self._deliver(await self.rows.in_flight())
+            unconfirmed = await self.rows.unconfirm_claims(now - NONCE_TRUST)
+            if unconfirmed:
+                log.warning("%d reminder(s) claimed over %s ago by a stopped process are unconfirmed: they may or may"
+                            " not have been posted, and are not sent again", unconfirmed, NONCE_TRUST)
+            await self._deliver(await self.rows.in_flight(claimed_since=now - NONCE_TRUST))
         except Exception:
-            log.exception("re-sending reminders left in flight failed; they will be retried")
+            log.exception("resolving reminders left in flight failed; the next start tries again")
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._step()
             except asyncio.CancelledError:
@@ -125,13 +150,17 @@ class ReminderDispatcher:
     async def _step(self) -> None:
         self._wake.clear()
         now = self.clock.now()
-        # A claim nobody settled (the database refused the update): send again, same nonce.
-        await self._deliver(await self.rows.in_flight(claimed_before=now - STALE_CLAIM))
+        if self._unsettled:
+            await self._record_unsettled()
+        if self._stopping:
+            return
         next_at = await self.rows.next_attempt_at()
         if next_at is None or next_at > now:
-            if not self._wake.is_set():  # a change arrived meanwhile: look again before calling it idle
+            if not self._wake.is_set() and not self._unsettled:  # a change arrived: look again before idling
                 self.idle.set()
             until = None if next_at is None else min(next_at, now + MAX_SLEEP)
+            if self._unsettled:
+                until = min(until or now + SETTLE_RETRY, now + SETTLE_RETRY)
             await self._sleep_until(until)
             return
         self.idle.clear()
@@ -158,57 +187,92 @@ class ReminderDispatcher:
         # Every delivery settles its own row, whatever happens to the others.
         await asyncio.gather(*(self._deliver_safely(d, targets[d.subscription.guild_id]) for d in ordered))
 
+    async def _record_unsettled(self) -> None:
+        for reminder_id, record in list(self._unsettled.items()):
+            try:
+                await record()
+            except Exception:
+                log.exception("reminder %s was posted but still cannot be recorded; retrying in %s", reminder_id,
+                              SETTLE_RETRY)
+            else:
+                log.info("reminder %s: its delivery is recorded now", reminder_id)
+                del self._unsettled[reminder_id]
+                self._active.discard(reminder_id)
+
+    async def _record(self, reminder: Reminder, record: Callable[[], Awaitable[bool]]) -> None:
+        """Record how a delivery ended; if the database refuses, keep retrying (a re-send could post twice)."""
+        try:
+            await record()
+        except Exception:
+            log.exception("reminder %s: the database refused to record its delivery; retrying in %s (it is not "
+                          "sent again)", reminder.id, SETTLE_RETRY)
+            self._unsettled[reminder.id] = record
+            self.wake()
+        else:
+            self._active.discard(reminder.id)
+
     async def _deliver_safely(self, delivery: Delivery, targets: dict[str, ReleaseTarget]) -> None:
+        self._active.add(delivery.reminder.id)
         try:
             await self._deliver_one(delivery, targets)
         except asyncio.CancelledError:
-            raise  # stopping: the row stays claimed and the next start re-sends it with the same nonce
+            raise  # stopping hard: the row stays claimed and the next start resolves it
         except Exception as exc:
             log.exception("reminder %s failed unexpectedly; retrying in a minute", delivery.reminder.id)
-            with contextlib.suppress(Exception):
-                await self.rows.retry_later(delivery.reminder, self.clock.now() + timedelta(minutes=1),
-                                            f"internal error: {exc.__class__.__name__}")
+            retry_at, error = self.clock.now() + timedelta(minutes=1), f"internal error: {exc.__class__.__name__}"
+            await self._record(delivery.reminder, lambda: self.rows.retry_later(delivery.reminder, retry_at, error))
 
     async def _deliver_one(self, delivery: Delivery, targets: dict[str, ReleaseTarget]) -> None:
         reminder, subscription = delivery.reminder, delivery.subscription
         async with self._slots:
             now = self.clock.now()
+            if self._stopping:  # not sent: give the claim back, for the next start
+                await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))
+                return
             if now - reminder.due_at > self.grace:
-                await self.rows.mark_missed(reminder, f"due {reminder.due_at.isoformat()}, past the grace window")
+                reason = f"due {reminder.due_at.isoformat()}, past the grace window"
+                await self._record(reminder, lambda: self.rows.mark_missed(reminder, reason))
                 self.stats.missed += 1
                 log.warning("reminder %s missed: due %s, now %s", reminder.id, reminder.due_at, now)
                 return
             target = targets.get(reminder.release_key)
             if target is None:
-                await self.rows.mark_cancelled(reminder, "the release is no longer on record")
+                await self._record(reminder, lambda: self.rows.mark_cancelled(reminder, "the release is gone"))
                 return
             # "Late" means the bot was not there when it fell due, not that Discord asked us to wait and retry.
             late = reminder.attempts <= 1 and is_late(reminder.due_at, now, self.late_after.total_seconds())
             message = compose(delivery, target, late=late)
             await self.pacer.wait()
+            if self._stopping:
+                await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))
+                return
             try:
-                message_id = await self.poster.post(subscription.channel_id, message, reminder.nonce)
+                message_id = await self.poster.post(subscription.channel_id, message, reminder.nonce(self.install))
             except DeliveryRefused as refusal:
-                await self.rows.hold_and_pause(reminder, subscription.id, str(refusal), self.clock.now())
+                paused_at, reason = self.clock.now(), str(refusal)
+                await self._record(reminder, lambda: self.rows.hold_and_pause(reminder, subscription.id, reason,
+                                                                              paused_at))
                 self.stats.paused += 1
                 log.warning("subscription %s paused (guild %s, channel %s): %s", subscription.id,
                             subscription.guild_id, subscription.channel_id, refusal)
                 return
             except DeliveryRejected as rejection:
-                await self.rows.mark_missed(reminder, str(rejection))
+                rejected = str(rejection)
+                await self._record(reminder, lambda: self.rows.mark_missed(reminder, rejected))
                 self.stats.missed += 1
                 log.warning("reminder %s rejected by Discord (guild %s, channel %s): %s", reminder.id,
                             subscription.guild_id, subscription.channel_id, rejection)
                 return
             except DeliveryFailed as failure:
                 delay = timedelta(seconds=min(600, 5 * 2 ** min(reminder.attempts, 7)))
-                await self.rows.retry_later(reminder, self.clock.now() + delay, str(failure))
+                retry_at, failed = self.clock.now() + delay, str(failure)
+                await self._record(reminder, lambda: self.rows.retry_later(reminder, retry_at, failed))
                 self.stats.retried += 1
                 log.warning("reminder %s not delivered (%s); retrying in %s", reminder.id, failure, delay)
                 self.wake()
                 return
             sent_at = self.clock.now()
-            await self.rows.mark_sent(reminder, message_id, sent_at)
+            await self._record(reminder, lambda: self.rows.mark_sent(reminder, message_id, sent_at))
             self.stats.sent += 1
             self.stats.lateness.append((sent_at - reminder.due_at).total_seconds())
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Literal
 
-ReminderState = Literal["pending", "claimed", "sent", "missed", "cancelled"]
+from bot.reminders.states import ReminderState
+
 CUSTOM_PREFIX = "custom:"
 
 
@@ -78,13 +78,13 @@ class Reminder:
     message_id: int | None
     last_error: str | None
 
-    @property
-    def nonce(self) -> str:
+    def nonce(self, install: str) -> str:
         """Derived from the reminder's identity: a resend after a crash is the same message to Discord.
 
-        At most 25 characters, as Discord requires.
+        `install` is this database's random id: Discord deduplicates nonces per bot, and two databases on one
+        token (staging and production, a restored backup) have the same reminder ids. At most 25 characters.
         """
-        return f"pw{self.id}g{self.generation}"
+        return f"{install}{self.id}g{self.generation}"
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,4 @@ class SubscriptionStatus:
     pending: int
     sent: int
     missed: int
+    unconfirmed: int = 0  # posted or not, nobody can tell (see bot.reminders.states): for the admin to check

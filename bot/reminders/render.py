@@ -49,6 +49,8 @@ def list_answer(statuses: list[SubscriptionStatus], titles: dict[str, str]) -> A
             lines.append("  " + t("reminders.list_paused", reason=sub.paused_reason))
         when = format_dt(status.next_due.astimezone(UTC), "R") if status.next_due else "—"
         lines.append("  " + t("reminders.list_next", when=when, sent=status.sent, missed=status.missed))
+        if status.unconfirmed:
+            lines.append("  " + t("reminders.list_unconfirmed", count=status.unconfirmed))
         rows.append("\n".join(lines))
     return Answer(title=t("reminders.list_title_count", count=len(rows)), items=tuple(rows), private=True,
                   line="/reminders list")

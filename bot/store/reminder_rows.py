@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,16 @@ from bot.reminders.model import (
     Subscription,
     SubscriptionStatus,
 )
+from bot.reminders.states import (
+    CANCELLED,
+    HOLD,
+    MISSED,
+    REARMABLE,
+    RETRY,
+    SENT,
+    UNCONFIRMED_REASON,
+    Outcome,
+)
 
 if TYPE_CHECKING:
     from bot.store.database import Store
@@ -26,6 +38,9 @@ if TYPE_CHECKING:
 _REMINDER_COLUMNS = ("r.id, r.subscription_id, r.release_key, r.offset, r.release_on, r.anchor_at, r.due_at,"
                      " r.attempt_at, r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error")
 _REMINDER_WIDTH = 14
+INSTALL_KEY = "install_id"
+# A nonce is install id + reminder id + "g" + generation, within Discord's 25 characters up to ids of 10^14.
+INSTALL_ID_LENGTH = 6
 _SUBSCRIPTION_COLUMNS = ("s.id, s.guild_id, s.channel_id, s.target, s.offsets, s.role_id, s.created_by, s.created_at,"
                          " s.paused_reason, s.paused_at")
 
@@ -57,6 +72,15 @@ class ReminderRows:
     async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         async with self._store.connection.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
+
+    async def install_id(self, now: datetime) -> str:
+        """This database's random id, made once: part of every nonce, so that two databases on one bot token
+        (staging and production, a restored backup) never send each other's nonces."""
+        found = await self._store.get_state(INSTALL_KEY)
+        if found is None:
+            found = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(INSTALL_ID_LENGTH))
+            await self._store.set_state(INSTALL_KEY, found, now)
+        return found
 
     # Settings ------------------------------------------------------------------------------------------
 
@@ -161,14 +185,16 @@ class ReminderRows:
             row[0]: row[1:]
             for row in await self._rows(
                 "SELECT r.subscription_id, MIN(CASE WHEN r.state IN ('pending', 'claimed') THEN r.due_at END),"
-                " SUM(r.state IN ('pending', 'claimed')), SUM(r.state = 'sent'), SUM(r.state = 'missed')"
+                " SUM(r.state IN ('pending', 'claimed')), SUM(r.state = 'sent'), SUM(r.state = 'missed'),"
+                " SUM(r.state = 'unconfirmed')"
                 " FROM reminder r JOIN subscription s ON s.id = r.subscription_id WHERE s.guild_id = ?"
                 " GROUP BY r.subscription_id", (guild_id,))
         }
         statuses = []
         for sub in subscriptions:
-            next_due, pending, sent, missed = counts.get(sub.id, (None, 0, 0, 0))
-            statuses.append(SubscriptionStatus(sub, _instant(next_due), pending or 0, sent or 0, missed or 0))
+            next_due, pending, sent, missed, unconfirmed = counts.get(sub.id, (None, 0, 0, 0, 0))
+            statuses.append(SubscriptionStatus(sub, _instant(next_due), pending or 0, sent or 0, missed or 0,
+                                               unconfirmed or 0))
         return statuses
 
     # Reminders -----------------------------------------------------------------------------------------
@@ -200,12 +226,22 @@ class ReminderRows:
             ids = [row[0] for row in await cursor.fetchall()]
         return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
 
-    async def in_flight(self, claimed_before: datetime | None = None) -> list[Delivery]:
-        """Reminders claimed but never settled: a previous process stopped mid-delivery, or (claimed before
-        `claimed_before`) this one could not record how a delivery ended."""
-        if claimed_before is None:
+    async def in_flight(self, claimed_since: datetime | None = None) -> list[Delivery]:
+        """Reminders claimed but never settled (a previous process stopped mid-delivery); with `claimed_since`,
+        only those claimed at or after it (recent enough for Discord to still know their nonce)."""
+        if claimed_since is None:
             return await self._deliveries("r.state = 'claimed'", ())
-        return await self._deliveries("r.state = 'claimed' AND r.claimed_at <= ?", (_iso(claimed_before),))
+        return await self._deliveries("r.state = 'claimed' AND r.claimed_at >= ?", (_iso(claimed_since),))
+
+    async def unconfirm_claims(self, claimed_before: datetime, keep: Iterable[int] = ()) -> int:
+        """The `unconfirmed` transition: claims older than `claimed_before` that no send in this process still
+        holds (`keep`) may or may not have reached Discord, whose nonce window is over: never re-sent."""
+        async with self._store.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE reminder SET state = 'unconfirmed', last_error = ? WHERE state = 'claimed'"
+                " AND claimed_at < ? AND id NOT IN (SELECT value FROM json_each(?))",
+                (UNCONFIRMED_REASON, _iso(claimed_before), json.dumps(sorted(keep))))
+            return cursor.rowcount
 
     async def _deliveries(self, where: str, params: tuple[Any, ...]) -> list[Delivery]:
         rows = await self._rows(
@@ -219,44 +255,47 @@ class ReminderRows:
             " ORDER BY r.due_at, r.id", (subscription_id,))
         return [_reminder(row) for row in rows]
 
-    async def mark_sent(self, reminder: Reminder, message_id: int | None, now: datetime) -> None:
+    async def settle(self, reminder: Reminder, outcome: Outcome, *values: Any,
+                     pause: tuple[int, str, datetime] | None = None) -> bool:
+        """Every way a claim ends, through one guarded transition (see `bot.reminders.states`).
+
+        The outcome is applied only if the reminder is still claimed and of the generation that was claimed. If
+        its release moved while it was being sent (a new generation), the outcome belongs to the old date and does
+        nothing: the reminder is requeued for its new due time instead. Returns whether the outcome was applied.
+        `pause` (subscription id, reason, now) pauses the subscription in the same transaction, whatever the
+        generation: Discord refused the channel, not the date.
+        """
         async with self._store.transaction() as db:
-            await _settle(db, reminder, "state = 'sent', sent_at = ?, message_id = ?, last_error = NULL",
-                          (_iso(now), message_id))
+            cursor = await db.execute(
+                f"UPDATE reminder SET state = ?, {outcome.assignments}"  # noqa: S608 - a constant of states.py
+                " WHERE id = ? AND generation = ? AND state = 'claimed'",
+                (outcome.state, *values, reminder.id, reminder.generation))
+            applied = cursor.rowcount == 1
+            if not applied:
+                await db.execute("UPDATE reminder SET state = 'pending', attempt_at = due_at, attempts = 0"
+                                 " WHERE id = ? AND state = 'claimed' AND generation != ?",
+                                 (reminder.id, reminder.generation))
+            if pause is not None:
+                subscription_id, reason, now = pause
+                await db.execute("UPDATE subscription SET paused_reason = ?, paused_at = ? WHERE id = ?",
+                                 (reason, _iso(now), subscription_id))
+            return applied
 
-    async def mark_missed(self, reminder: Reminder, reason: str) -> None:
-        async with self._store.transaction() as db:
-            await _settle(db, reminder, "state = 'missed', last_error = ?", (reason,))
+    async def mark_sent(self, reminder: Reminder, message_id: int | None, now: datetime) -> bool:
+        return await self.settle(reminder, SENT, _iso(now), message_id)
 
-    async def mark_cancelled(self, reminder: Reminder, reason: str) -> None:
-        async with self._store.transaction() as db:
-            await _settle(db, reminder, "state = 'cancelled', last_error = ?", (reason,))
+    async def mark_missed(self, reminder: Reminder, reason: str) -> bool:
+        return await self.settle(reminder, MISSED, reason)
 
-    async def retry_later(self, reminder: Reminder, attempt_at: datetime, error: str) -> None:
-        async with self._store.transaction() as db:
-            await _settle(db, reminder, "state = 'pending', attempt_at = ?, last_error = ?", (_iso(attempt_at), error))
+    async def mark_cancelled(self, reminder: Reminder, reason: str) -> bool:
+        return await self.settle(reminder, CANCELLED, reason)
 
-    async def hold_and_pause(self, reminder: Reminder, subscription_id: int, reason: str, now: datetime) -> None:
-        """Discord refused the channel: keep the reminder pending and pause its subscription, together."""
-        async with self._store.transaction() as db:
-            await db.execute("UPDATE reminder SET state = 'pending', last_error = ? WHERE id = ?",
-                             (reason, reminder.id))
-            await db.execute("UPDATE subscription SET paused_reason = ?, paused_at = ? WHERE id = ?",
-                             (reason, _iso(now), subscription_id))
+    async def retry_later(self, reminder: Reminder, attempt_at: datetime, error: str) -> bool:
+        return await self.settle(reminder, RETRY, _iso(attempt_at), error)
 
-
-async def _settle(db: aiosqlite.Connection, reminder: Reminder, assignments: str, params: tuple[Any, ...]) -> None:
-    """Record how a delivery ended, if the reminder is still the one that was claimed.
-
-    If its release moved while it was being sent (a new generation), the outcome belongs to the old date:
-    the reminder goes back to pending for its new due time instead.
-    """
-    cursor = await db.execute(
-        f"UPDATE reminder SET {assignments} WHERE id = ? AND generation = ?",  # noqa: S608 - fixed assignments
-        (*params, reminder.id, reminder.generation))
-    if cursor.rowcount == 0:
-        await db.execute("UPDATE reminder SET state = 'pending', attempt_at = due_at, attempts = 0"
-                         " WHERE id = ? AND state = 'claimed'", (reminder.id,))
+    async def hold_and_pause(self, reminder: Reminder, subscription_id: int, reason: str, now: datetime) -> bool:
+        """Discord refused the channel: the reminder waits (pending) and its subscription is paused, together."""
+        return await self.settle(reminder, HOLD, reason, pause=(subscription_id, reason, now))
 
 
 async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: list[PlannedReminder],
@@ -297,7 +336,7 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
         elif state == "claimed" and changed:
             await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?,"
                              " generation = generation + 1 WHERE id = ?", (plan.release_on, anchor, due, reminder_id))
-        elif state in ("sent", "missed", "cancelled") and (moved or state == "cancelled") and plan.due_at > now:
+        elif state in REARMABLE and (moved or state == "cancelled") and plan.due_at > now:
             await db.execute(
                 "UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, attempt_at = ?, state = 'pending',"
                 " generation = generation + 1, attempts = 0, sent_at = NULL, message_id = NULL, last_error = NULL"
