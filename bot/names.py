@@ -38,6 +38,28 @@ def clean_user_text(text: str) -> str:
     return " ".join(kept.split())
 
 
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]#])")
+_LABEL_PUNCTUATION = set(" -+./&'’()!?,:")
+
+
+def inert(text: str) -> str:
+    """Admin text made safe to show in public posts: no markdown (escaped, shown as typed), no links (a scheme
+    is broken so Discord does not make one), no mentions (@ is kept from pinging or rendering as one), no bidi
+    or invisible characters (already dropped by `clean_user_text`)."""
+    text = clean_user_text(text)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*):/", "\\1:\u200b/", text)  # https:// → https:​//
+    return text.replace("@", "@\u200b").replace("<", "‹").replace(">", "›")
+
+
+def label_text(text: str, limit: int) -> str:
+    """A short label (a platform: "PS5", "PC", "Xbox Series X|S"): letters, digits and a little punctuation only,
+    so it cannot carry a link, markup or a mention at all."""
+    kept = "".join(ch for ch in clean_user_text(text)
+                   if unicodedata.category(ch)[0] in "LN" or ch in _LABEL_PUNCTUATION or ch == "|")
+    return " ".join(kept.replace("://", " ").split())[:limit].strip()
+
+
 @dataclass(frozen=True)
 class NameIndex:
     """Maps every accepted spelling of a thing to its key, and suggests keys for near misses."""

@@ -100,6 +100,12 @@ EN: dict[str, str] = {
     "error.not_ready": "I am still loading this server's channels: please try again in a few seconds.",
     "error.no_custom_release": "There is no custom release called “{text}” in this server.",
     "error.too_many_subscriptions": "This server already has {limit} reminder subscriptions: remove one first.",
+    "error.admin_cannot_post": "You cannot post in {channel} yourself, so pitwall will not post reminders there "
+                               "for you. Pick a channel where you may send messages.",
+    "error.too_many_customs": "This server already has {limit} custom releases, the most it may have: remove one "
+                              "first (`/custom-release remove`).",
+    "error.too_many_planned": "That would give this server more than {limit} planned reminders, the most it may "
+                              "have: use fewer offsets, or subscribe to single releases instead of every one.",
     # Reminders: answers.
     "reminders.added_title": "Reminder subscription added",
     "reminders.added": "Subscription #{id}: {target} in {channel}, {offsets} before each release ({zone}).",

@@ -17,8 +17,10 @@ from cogs.options import choices
 NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
 
 
-def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None) -> None:
-    """Refuse, with the reason, a channel the bot could not post in or a role it could not ping."""
+def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None,
+                   admin: discord.Member | discord.User) -> None:
+    """Refuse, with the reason, a channel the bot could not post in or a role it could not ping, and a channel the
+    admin may not post in themselves (Manage Server must not become a way to post where one may not)."""
     if not isinstance(channel, discord.TextChannel):
         raise BadInput(t("error.channel_not_text"))
     me = channel.guild.me
@@ -28,6 +30,10 @@ def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None)
     missing = [label for name, label in NEEDED.items() if not getattr(permissions, name)]
     if missing:
         raise BadInput(t("error.channel_permissions", channel=channel.mention, missing=", ".join(missing)))
+    if isinstance(admin, discord.Member):
+        own = channel.permissions_for(admin)
+        if not (own.view_channel and own.send_messages):
+            raise BadInput(t("error.admin_cannot_post", channel=channel.mention))
     if role is not None:
         if role.is_default():
             raise BadInput(t("error.role_everyone"))
@@ -61,7 +67,7 @@ class Reminders(AdminGroupCog, group_name="reminders", group_description="Releas
     async def add(self, interaction: Interaction, channel: discord.TextChannel, release: str | None = None,
                   offsets: str | None = None, role: discord.Role | None = None) -> None:
         async def question() -> Answer:
-            _check_channel(channel, role)
+            _check_channel(channel, role, interaction.user)
             result = await self.bot.core.reminders.subscribe(
                 channel.guild.id, channel.id, release, offsets, role.id if role else None, interaction.user.id)
             return subscribed_answer(result)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.client import PitwallBot
-from bot.reminders.service import MAX_SUBSCRIPTIONS_PER_GUILD
+from bot.reminders.service import MAX_CUSTOM_RELEASES_PER_GUILD, MAX_SUBSCRIPTIONS_PER_GUILD
 from tests.discord_standin import DEFAULT_EVERYONE_PERMISSIONS, DiscordStandIn, RecordedMessage
 from tests.e2e import embed_text, reply_of
 
@@ -109,17 +109,18 @@ async def test_list_pages_are_admin_only_when_clicked_too(discord: DiscordStandI
 
 
 async def test_every_custom_release_is_listed_over_pages(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
-    for i in range(60):
+    for i in range(MAX_CUSTOM_RELEASES_PER_GUILD):
         await admin(discord, "custom-release add", {"name": f"{LONG_NAME[:80]} {i:02d}", "date": "2027-01-10",
                                                     "platforms": "PS5, PS4, PC"})
     result = await discord.invoke("custom-release list", {}, permissions=ADMIN)
     message = result.original
-    assert message is not None and message.embeds[0]["title"] == "This server's releases (60)"
+    assert message is not None
+    assert message.embeds[0]["title"] == f"This server's releases ({MAX_CUSTOM_RELEASES_PER_GUILD})"
     names = [line for line in message.embeds[0]["description"].splitlines() if line.startswith("**")]
     while not next(c for c in message.components[0]["components"] if c["label"] == "Next ▶").get("disabled"):
         await discord.click(message, label="Next ▶", permissions=ADMIN)
         names += [line for line in message.embeds[0]["description"].splitlines() if line.startswith("**")]
-    assert len(names) == 60 and len(set(names)) == 60
+    assert len(names) == len(set(names)) == MAX_CUSTOM_RELEASES_PER_GUILD
 
 
 def _described(node: dict[str, Any], path: str) -> list[str]:

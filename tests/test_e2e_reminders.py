@@ -173,3 +173,28 @@ async def test_a_deleted_channel_and_a_left_server_take_their_subscriptions_with
     await world.discord.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})
     await eventually(lambda: rows.custom_releases(world.guild.id), [])
     assert (await rows.settings(world.guild.id)).timezone == "UTC"
+
+
+async def test_an_admin_cannot_send_reminders_where_they_may_not_post_themselves(world: World) -> None:
+    guild_id = world.guild.id
+    muted = world.discord.add_channel(guild_id, "announcements-readonly", overwrites=[
+        PermissionOverwrite(id=world.discord.default_user.id, type=1, deny=SEND_MESSAGES)])
+    embed, private = await world.admin("reminders add", {"channel": muted.id})
+    assert private and "You cannot post in" in embed["description"]
+    assert await world.bot.core.reminders.statuses(guild_id) == []
+
+
+async def test_admin_text_in_a_public_post_cannot_format_link_or_ping(world: World) -> None:
+    hostile = "**Cup** [final](https://evil.example) @everyone <@&1> \u202Eexe"
+    await world.admin("custom-release add", {"name": hostile, "date": "2026-12-20", "time": "20:00",
+                                             "platforms": "[PS5](https://evil.example), @here, \u202EPC"})
+    await world.admin("reminders add", {"channel": world.announcements.id, "offsets": "0"})
+    await world.run_until(utc(2026, 12, 20, 20))
+    [message] = world.discord.messages(world.announcements.id)
+    embed = message.embeds[0]
+    shown = embed["title"] + "\n" + embed["description"]
+    assert "https://" not in shown and "](" not in shown.replace("\\](", "")
+    assert "\u202E" not in shown and "<@" not in shown and "@everyone" not in shown and "@here" not in shown
+    assert "\\*\\*Cup\\*\\*" in embed["title"]  # shown as typed, not bold
+    assert "PS5" in embed["description"] and "PC" in embed["description"]
+    assert message.allowed_mentions == {"parse": []}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from discord.utils import format_dt
 
 from bot.answer import Answer
+from bot.names import inert
 from bot.reminders.model import Delivery
 from bot.reminders.service import ReleaseTarget
 from bot.render import format_date
@@ -25,7 +26,7 @@ class OutgoingReminder:
 
 
 def _headline(target: ReleaseTarget, offset: str) -> str:
-    title = target.title
+    title = inert(target.title)  # a server's own release is admin text, and this post is public
     if offset == "0":
         return t("reminder.now" if target.time_utc else "reminder.today", title=title)
     count, unit = int(offset[:-1]), offset[-1]
@@ -40,7 +41,7 @@ def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> Outgoin
     reminder = delivery.reminder
     lines = [t("reminder.release", when=format_date(target.date, target.time_utc))]
     if target.platforms:
-        lines.append(t("reminder.platforms", platforms=", ".join(target.platforms)))
+        lines.append(t("reminder.platforms", platforms=", ".join(inert(p) for p in target.platforms)))
     if late:
         lines.append(t("reminder.late", when=format_dt(reminder.due_at.astimezone(UTC), "R")))
     answer = Answer(

@@ -8,6 +8,7 @@ from discord.utils import format_dt
 
 from bot.answer import Answer, Field
 from bot.dataset.model import ReleaseDate
+from bot.names import inert
 from bot.reminders.model import CustomRelease, GuildSettings, SubscriptionStatus
 from bot.reminders.service import Subscribed
 from bot.render import format_date
@@ -41,7 +42,7 @@ def list_answer(statuses: list[SubscriptionStatus], titles: dict[str, str]) -> A
     rows = []
     for status in statuses:
         sub = status.subscription
-        target = titles.get(sub.target or "", sub.target) if sub.target else t("reminders.all_upcoming")
+        target = inert(titles.get(sub.target or "", sub.target)) if sub.target else t("reminders.all_upcoming")
         role = f" · <@&{sub.role_id}>" if sub.role_id else ""
         lines = [t("reminders.list_row", id=sub.id, channel=f"<#{sub.channel_id}>", target=target,
                    offsets=_offsets(sub.offsets), role=role)]
@@ -63,16 +64,16 @@ def settings_answer(settings: GuildSettings) -> Answer:
 
 def custom_saved_answer(custom: CustomRelease) -> Answer:
     when = format_date(ReleaseDate(custom.date.year, custom.date.month, custom.date.day), custom.time_utc)
-    return private(t("custom.saved_title"), t("custom.saved", name=custom.name, slug=custom.slug, when=when))
+    return private(t("custom.saved_title"), t("custom.saved", name=inert(custom.name), slug=custom.slug, when=when))
 
 
 def custom_list_answer(customs: list[CustomRelease]) -> Answer:
     if not customs:
         return private(t("custom.list_title"), t("custom.list_empty"))
     rows = tuple(
-        f"**{c.name}** (`{c.slug}`) — "
+        f"**{inert(c.name)}** (`{c.slug}`) — "
         + format_date(ReleaseDate(c.date.year, c.date.month, c.date.day), c.time_utc)
-        + (f" · {', '.join(c.platforms)}" if c.platforms else "")
+        + (f" · {', '.join(inert(p) for p in c.platforms)}" if c.platforms else "")
         for c in customs
     )
     return Answer(title=t("custom.list_title_count", count=len(rows)), items=rows, private=True,

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.dataset.model import ReleaseDate
 from bot.errors import BadInput, NotOnRecord
-from bot.names import clean_user_text, compact, normalise
+from bot.names import clean_user_text, compact, label_text, normalise
 from bot.reminders.model import (
     CustomRelease,
     GuildSettings,
@@ -24,11 +24,16 @@ from bot.reminders.model import (
 )
 from bot.reminders.planner import due_at, parse_local_time, parse_offsets, parse_zone, release_moment
 from bot.services import Services
+from bot.store.reminder_rows import CapReached
 from bot.text import t
 
 log = logging.getLogger(__name__)
 
+# Per-server caps: what one server can make the bot store and re-plan. At the caps a full re-plan of the server
+# stays short (bench/RESULTS.md), so it never holds the write lock long enough to delay other servers' reminders.
 MAX_SUBSCRIPTIONS_PER_GUILD = 50
+MAX_CUSTOM_RELEASES_PER_GUILD = 50
+MAX_PLANNED_PER_GUILD = 1000  # reminders waiting to be sent, across the server's subscriptions
 MAX_CUSTOM_AHEAD = timedelta(days=5 * 365)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -110,6 +115,16 @@ class ReminderService:
                 log.warning("release %s (%s) cannot be planned in %s; skipped", target.key, release_on, zone)
         return planned
 
+    async def _refuse_if_plans_overflow(self, guild_id: int, custom: CustomRelease) -> None:
+        """A new or moved custom release re-plans every "all upcoming" subscription of the server: refuse it
+        if that would pass the server's cap on planned reminders."""
+        settings = await self.rows.settings(guild_id)
+        targets = [x for x in await self.targets(guild_id) if x.key != custom.key] + [_custom_target(custom)]
+        planned = sum(len(self.plan(sub.target, sub.offsets, settings, targets))
+                      for sub in await self.rows.subscriptions(guild_id))
+        if planned > MAX_PLANNED_PER_GUILD:
+            raise BadInput(t("error.too_many_planned", limit=MAX_PLANNED_PER_GUILD))
+
     async def replan_guild(self, guild_id: int) -> None:
         settings = await self.rows.settings(guild_id)
         targets = await self.targets(guild_id)
@@ -131,16 +146,18 @@ class ReminderService:
     async def subscribe(self, guild_id: int, channel_id: int, release: str | None, offsets: str | None,
                         role_id: int | None, by: int) -> Subscribed:
         parsed_offsets = parse_offsets(offsets)
-        if len(await self.rows.subscriptions(guild_id)) >= MAX_SUBSCRIPTIONS_PER_GUILD:
-            raise BadInput(t("error.too_many_subscriptions", limit=MAX_SUBSCRIPTIONS_PER_GUILD))
         subject, title = (None, None) if release is None else await self.resolve_subject(guild_id, release)
         targets = await self.targets(guild_id)
         if subject is not None:
             self._refuse_if_past(title or subject, [x for x in targets if x.subject == subject])
         settings = await self.rows.settings(guild_id)
         planned = self.plan(subject, parsed_offsets, settings, targets)
-        subscription = await self.rows.add_subscription(guild_id, channel_id, subject, parsed_offsets, role_id, by,
-                                                        self.clock.now(), planned)
+        try:
+            subscription = await self.rows.add_subscription(
+                guild_id, channel_id, subject, parsed_offsets, role_id, by, self.clock.now(), planned,
+                limit=MAX_SUBSCRIPTIONS_PER_GUILD, reminder_limit=MAX_PLANNED_PER_GUILD)
+        except CapReached as cap:
+            raise _cap_error(cap) from None
         self.on_change()
         pending = [r.due_at for r in await self.rows.reminders(subscription.id) if r.state == "pending"]
         return Subscribed(subscription, title, settings, min(pending, default=None))
@@ -216,9 +233,15 @@ class ReminderService:
             parsed_day, time_utc = instant.date(), instant.time()
         elif parsed_day < today:
             raise BadInput(t("error.custom_past", zone=settings.timezone))
-        names = tuple(p.strip()[:20] for p in (platforms or "").split(",") if p.strip())[:6]
-        await self.rows.save_custom_release(guild_id, slug, cleaned, parsed_day, time_utc, names, by,
-                                            self.clock.now())
+        # Platforms go into public posts: labels only (no links, markup or mentions can survive).
+        names = tuple(label for p in (platforms or "").split(",") if (label := label_text(p, 20)))[:6]
+        await self._refuse_if_plans_overflow(guild_id, CustomRelease(0, guild_id, slug, cleaned, parsed_day,
+                                                                     time_utc, names))
+        try:
+            await self.rows.save_custom_release(guild_id, slug, cleaned, parsed_day, time_utc, names, by,
+                                                self.clock.now(), limit=MAX_CUSTOM_RELEASES_PER_GUILD)
+        except CapReached as cap:
+            raise _cap_error(cap) from None
         await self.replan_guild(guild_id)
         return next(c for c in await self.rows.custom_releases(guild_id) if c.slug == slug)
 
@@ -230,6 +253,12 @@ class ReminderService:
                 await self.replan_guild(guild_id)  # "every upcoming" subscriptions drop it too
                 return custom.name
         raise NotOnRecord(t("error.no_custom_release", text=clean_user_text(name)[:40]))
+
+
+def _cap_error(cap: CapReached) -> BadInput:
+    key = {"reminder subscriptions": "error.too_many_subscriptions", "custom releases": "error.too_many_customs",
+           "planned reminders": "error.too_many_planned"}[cap.what]
+    return BadInput(t(key, limit=cap.limit))
 
 
 def _strict_date(text: str) -> date | None:

@@ -109,8 +109,15 @@ class ReminderRows:
                               time.fromisoformat(r[5]) if r[5] else None, tuple(json.loads(r[6]))) for r in rows]
 
     async def save_custom_release(self, guild_id: int, slug: str, name: str, day: date, time_utc: time | None,
-                                  platforms: tuple[str, ...], by: int, now: datetime) -> None:
+                                  platforms: tuple[str, ...], by: int, now: datetime, *, limit: int) -> None:
+        """Add or change a server's release; a new one past `limit` raises CapReached (counted in the same
+        transaction as the insert, so a burst of adds cannot pass the cap)."""
         async with self._store.transaction() as db:
+            async with db.execute("SELECT COUNT(*), SUM(slug = ?) FROM custom_release WHERE guild_id = ?",
+                                  (slug, guild_id)) as cursor:
+                count, exists = await cursor.fetchone() or (0, 0)
+            if not exists and count >= limit:
+                raise CapReached("custom releases", limit)
             await db.execute(
                 "INSERT INTO custom_release (guild_id, slug, name, date, time_utc, platforms, created_by, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET name = excluded.name,"
@@ -131,9 +138,16 @@ class ReminderRows:
 
     async def add_subscription(self, guild_id: int, channel_id: int, target: str | None, offsets: tuple[str, ...],
                                role_id: int | None, by: int, now: datetime,
-                               planned: list[PlannedReminder]) -> Subscription:
-        """The subscription and its planned reminders, together or not at all."""
+                               planned: list[PlannedReminder], *, limit: int, reminder_limit: int) -> Subscription:
+        """The subscription and its planned reminders, together or not at all. Past `limit` subscriptions or
+        `reminder_limit` planned reminders in the server, CapReached (counted inside this transaction)."""
         async with self._store.transaction() as db:
+            async with db.execute("SELECT COUNT(*) FROM subscription WHERE guild_id = ?", (guild_id,)) as cursor:
+                (subscriptions,) = await cursor.fetchone() or (0,)
+            if subscriptions >= limit:
+                raise CapReached("reminder subscriptions", limit)
+            if await _planned_count(db, guild_id) + len(planned) > reminder_limit:
+                raise CapReached("planned reminders", reminder_limit)
             cursor = await db.execute(
                 "INSERT INTO subscription (guild_id, channel_id, target, offsets, role_id, created_by, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -296,6 +310,22 @@ class ReminderRows:
     async def hold_and_pause(self, reminder: Reminder, subscription_id: int, reason: str, now: datetime) -> bool:
         """Discord refused the channel: the reminder waits (pending) and its subscription is paused, together."""
         return await self.settle(reminder, HOLD, reason, pause=(subscription_id, reason, now))
+
+
+class CapReached(Exception):
+    """A per-server cap would be passed; `what` and `limit` say which (the service words the reply)."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"at most {limit} {what} per server")
+        self.what, self.limit = what, limit
+
+
+async def _planned_count(db: aiosqlite.Connection, guild_id: int) -> int:
+    async with db.execute(
+            "SELECT COUNT(*) FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
+            " WHERE s.guild_id = ? AND r.state IN ('pending', 'claimed')", (guild_id,)) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: list[PlannedReminder],
