@@ -13,7 +13,7 @@ from typing import TextIO
 import aiohttp
 import discord
 
-from bot import __version__
+from bot import __version__, health
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import EXIT_OK, EXIT_USAGE, USAGE, UsageError, ask
@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     data_commands.add_parser("check", help="validate data/*.toml (schema, keys, podiums, countries, sources)")
     data_commands.add_parser("load", help="migrate the database and load data/ into it (with the bot stopped)")
+    commands.add_parser("health", help="exit 0 if a running bot recorded a heartbeat lately (container checks)")
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("migrate", help="bring the database's schema up to date (with the bot stopped)")
@@ -77,6 +78,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
                     return EXIT_OK
             case "db":
                 return asyncio.run(_migrate(settings, out))
+            case "health":
+                return asyncio.run(_health(settings, clock, out))
             case "data" if args.data_command == "load":
                 return asyncio.run(_load(settings, clock, out))
             case _:
@@ -130,6 +133,16 @@ def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = Fal
     except KeyboardInterrupt:
         log.info("stopped")
     return EXIT_OK
+
+
+async def _health(settings: Settings, clock: Clock, out: TextIO) -> int:
+    store = await Store.open_readonly(settings.db_path)
+    try:
+        healthy, line = await health.check(store, clock.now())
+    finally:
+        await store.close()
+    print(line, file=out)
+    return EXIT_OK if healthy else 1
 
 
 async def _migrate(settings: Settings, out: TextIO) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -11,6 +12,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot import health
 from bot.answer import Answer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -20,6 +22,7 @@ from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.poster import DiscordPoster
 
 log = logging.getLogger(__name__)
+
 
 # Every extension, listed once. Order matters only in that the error handler is in place before commands run.
 EXTENSIONS = ("cogs.errors", "cogs.components", "cogs.championships", "cogs.releases", "cogs.about", "cogs.reminders",
@@ -50,6 +53,7 @@ class PitwallBot(commands.Bot):
         self._core: Core | None = None
         self._lock = DatabaseLock(settings.db_path)
         self.dispatcher: ReminderDispatcher | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
         # Questions that a button may ask again but the console does not know (admin lists), by their line.
         self.line_handlers: dict[str, Callable[[discord.Interaction], Awaitable[Answer]]] = {}
 
@@ -77,8 +81,25 @@ class PitwallBot(commands.Bot):
         await self.dispatcher.recover()
         await self.core.reminders.replan_all()
         self.dispatcher.start()
+        self._heartbeat = asyncio.create_task(self._beat(), name="pitwall-heartbeat")
+
+    async def _beat(self) -> None:
+        """Record, every HEARTBEAT_EVERY, that this process is connected and its dispatcher is alive, for
+        `pitwall health` (a container's health check, a monitor) to read without touching the bot."""
+        await self.wait_until_ready()
+        while True:
+            alive = self.dispatcher is not None and self.dispatcher.running
+            if self.is_ready() and not self.is_closed() and alive:
+                try:
+                    await health.record(self.core.store, self.clock.now())
+                except Exception:
+                    log.warning("could not record the heartbeat", exc_info=True)
+            await self.clock.sleep_until(self.clock.now() + health.HEARTBEAT_EVERY)
 
     async def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
         if self.dispatcher is not None:
             await self.dispatcher.stop()
         await super().close()

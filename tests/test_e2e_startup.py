@@ -76,6 +76,17 @@ async def test_pitwall_run_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp
             await discord.wait_ready(timeout=30)
             embed, _, _ = reply_of(await discord.invoke("podium", {"competition": "NC", "year": 2021}))
             assert "Valerio Gallo" in embed["description"]
+            # What a container's health check runs: it reads the heartbeat the bot records.
+            async with asyncio.timeout(20):
+                while True:
+                    check = await asyncio.create_subprocess_exec(
+                        sys.executable, "-m", "bot", "health", cwd=PROJECT_ROOT, env=environ,
+                        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+                    said, _ = await check.communicate()
+                    if check.returncode == 0:
+                        break
+                    await asyncio.sleep(0.2)
+            assert said.decode().startswith("healthy: heartbeat")
         finally:
             process.send_signal(signal.SIGTERM)
             stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)

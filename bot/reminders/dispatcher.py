@@ -96,6 +96,10 @@ class ReminderDispatcher:
         self._unsettled: dict[int, Callable[[], Awaitable[bool]]] = {}
         self._stopping = False
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="pitwall-reminders")

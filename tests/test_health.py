@@ -1,0 +1,26 @@
+"""`pitwall health`: healthy only while a running bot keeps recording its heartbeat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from bot import health
+from bot.clock import FixedClock
+from bot.store import Store
+from tests.conftest import NOW
+
+
+async def test_health_follows_the_heartbeat(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "h.sqlite3")
+    try:
+        healthy, line = await health.check(store, NOW)
+        assert not healthy and "no heartbeat" in line
+        await health.record(store, NOW)
+        clock = FixedClock(NOW + timedelta(seconds=20))
+        assert await health.check(store, clock.now()) == (True, "healthy: heartbeat 20 s ago")
+        clock.advance(health.STALE_AFTER)
+        healthy, line = await health.check(store, clock.now())
+        assert not healthy and "110 s old" in line
+    finally:
+        await store.close()
