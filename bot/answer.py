@@ -1,18 +1,74 @@
 """The plain answer structure every question produces. An embed and console text are two views of it.
 
-Instants inside text use Discord's timestamp markup (`<t:1646352000:D>`, made by `discord.utils.format_dt`):
-Discord shows it in each member's own zone, and the console view turns it into UTC text.
+Text is a plain string, or a `Text`: a sequence of plain strings and typed pieces — an instant (`Moment`), a
+channel, a role, a link — that each front renders its own way. Discord shows a Moment as a timestamp in each
+member's own zone (`discord.utils.format_dt`, in the adapter); the console writes it in UTC. The domain writes no
+front's markup for these (bold `**` is the one markdown both fronts read).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Moment:
+    """An exact instant (aware, UTC): "F" the full date and time, "R" relative ("in 3 days"), "FR" both (where
+    a front can show a live relative time beside the date)."""
+
+    instant: datetime
+    style: Literal["F", "R", "FR"] = "F"
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    id: int
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    id: int
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+Piece = str | Moment | ChannelRef | RoleRef | Link
+Text = tuple[Piece, ...]
+Content = str | Text  # what an answer's description, field values and list rows hold
+
+
+def joined(parts: Iterable[Content], separator: str = "\n") -> Content:
+    """Parts joined with `separator`: a str if every part is one, else a Text."""
+    parts = list(parts)
+    if all(isinstance(p, str) for p in parts):
+        return separator.join(p for p in parts if isinstance(p, str))
+    pieces: list[Piece] = []
+    for index, part in enumerate(parts):
+        if index and separator:
+            pieces.append(separator)
+        pieces.extend(p for p in ((part,) if isinstance(part, str) else part) if p != "")
+    return tuple(pieces)
+
+
+def concat(*parts: Content) -> Content:
+    return joined(parts, "")
+
+
+def pieces_of(content: Content) -> Text:
+    return (content,) if isinstance(content, str) else content
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    value: str
+    value: Content
     inline: bool = False
 
 
@@ -38,12 +94,12 @@ class FollowUp:
 @dataclass(frozen=True)
 class Answer:
     title: str
-    description: str = ""
+    description: Content = ""
     fields: tuple[Field, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     footer: str = ""
     # Rows of a list ("every subscription"): a front shows them all, or in pages that each fit its limits.
-    items: tuple[str, ...] = ()
+    items: tuple[Content, ...] = ()
     # Neighbouring questions (the previous and next season) and alternatives to this one (another competition).
     neighbours: tuple[FollowUp, ...] = ()
     alternatives: tuple[FollowUp, ...] = ()

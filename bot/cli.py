@@ -10,9 +10,6 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-import aiohttp
-import discord
-
 from bot import __version__, health
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
@@ -84,7 +81,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
                 return asyncio.run(_load(settings, clock, out))
             case _:
                 return _check(settings, out, err)
-    except AlreadyRunning as exc:
+    except AlreadyRunning as exc:  # from `db migrate` and `data load`; `run` reports its own
         print(f"pitwall: {exc} The bot migrates and loads data/ itself when it starts.", file=err)
         return EXIT_USAGE
     except (StoreError, DatasetError) as exc:
@@ -98,41 +95,16 @@ def _setup_logging(level: str, *, quiet: bool) -> None:
         level = "WARNING"
     root = logging.getLogger()
     if not root.handlers:
-        discord.utils.setup_logging(level=getattr(logging, level), root=True)
+        # The standard library's handler, in the layout discord.py's own setup_logging uses.
+        logging.basicConfig(format="%(asctime)s %(levelname)-8s %(name)s %(message)s",
+                            datefmt="%Y-%m-%d %H:%M:%S")
     root.setLevel(getattr(logging, level))
 
 
 def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = False) -> int:
-    from bot.launch import prepare, serve  # imported here so `ask` and `data check` never load discord.ext
+    from bot.adapter.launch import run  # imported here so `ask` and `data check` never load discord
 
-    try:
-        bot, token = prepare(settings, clock, sync_only=sync_only)
-    except (SettingsError, ValueError) as exc:
-        print(f"pitwall: {exc}", file=err)
-        return EXIT_USAGE
-    try:
-        asyncio.run(serve(bot, token))
-    except AlreadyRunning as exc:
-        print(f"pitwall: {exc}", file=err)
-        return EXIT_USAGE
-    except discord.LoginFailure:
-        print("pitwall: Discord rejected DISCORD_TOKEN (401 Unauthorized). Reset the token in the Developer "
-              "Portal (Bot page) and put the new one in .env.", file=err)
-        return EXIT_USAGE
-    except discord.PrivilegedIntentsRequired:
-        print("pitwall: Discord refused an intent this bot does not need; please report this.", file=err)
-        return EXIT_USAGE
-    except discord.HTTPException as exc:
-        print(f"pitwall: Discord refused a start-up request: HTTP {exc.status} (code {exc.code}). "
-              "See the log above; try again later.", file=err)
-        return EXIT_USAGE
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-        print(f"pitwall: cannot reach Discord ({exc.__class__.__name__}). Check the network, or "
-              "PITWALL_API_BASE / PITWALL_GATEWAY_URL if set.", file=err)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        log.info("stopped")
-    return EXIT_OK
+    return run(settings, clock, err, sync_only=sync_only)
 
 
 async def _health(settings: Settings, clock: Clock, out: TextIO) -> int:

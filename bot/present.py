@@ -1,17 +1,17 @@
-"""The two views of an Answer: a Discord embed, and plain text for the console."""
+"""Presenting an Answer within limits, and its console view. The Discord view is `bot.adapter.embeds`.
+
+Both views render the typed pieces of the answer's text their own way (`Render`), then fit the result to their
+limits with the same rules: whole lines, and an "…and N more" line whose length is counted first.
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from collections.abc import Callable
 
-import discord
+from bot.answer import Answer, ChannelRef, Content, Link, Moment, Piece, RoleRef, pieces_of
+from bot.text import MONTHS_EN, t
 
-from bot.answer import Answer, Field, SourceRef
-from bot.text import t
-
-COLOUR_ANSWER = discord.Colour.from_rgb(0x1F, 0x6F, 0xEB)
-COLOUR_ERROR = discord.Colour.from_rgb(0xD9, 0x3F, 0x3F)
+Render = Callable[[Content], str]
 
 # Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_LIMIT, DESCRIPTION_LIMIT, FIELD_NAME_LIMIT, FIELD_VALUE_LIMIT = 256, 4096, 256, 1024
@@ -20,12 +20,9 @@ FOOTER_LIMIT, FIELD_COUNT_LIMIT, TOTAL_LIMIT = 2048, 25, 6000
 BLANK = "—"
 MAX_SOURCES_SHOWN = 5  # the first are the official ones; more would crowd out the answer
 
-_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
-_RELATIVE = re.compile(r"\s*\(<t:-?\d+:R>\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -45,93 +42,60 @@ def fit_lines(lines: list[str], limit: int, *, max_lines: int | None = None,
     tail = count_line(len(shown))
     if shown and len("\n".join(shown + tail)) > limit:
         room = limit - sum(len(x) + 1 for x in tail)
-        shown = [_clip(shown[0], room)] if room > 1 else []
+        shown = [clip(shown[0], room)] if room > 1 else []
         tail = count_line(len(shown))
     return "\n".join(shown + tail)
 
 
-def _fit(text: str, limit: int) -> str:
+def fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else fit_lines(text.splitlines(), limit)
 
 
-def _source_line(ref: SourceRef) -> str:
-    label = ref.label.replace("[", "(").replace("]", ")")
-    return f"[{label}]({ref.url})" if ref.url.startswith("http") else ref.label
-
-
-def _sources_value(answer: Answer) -> str:
-    lines = [_source_line(ref) for ref in answer.sources]
-    return fit_lines(lines, FIELD_VALUE_LIMIT, max_lines=MAX_SOURCES_SHOWN, more="sources.more")
-
-
-def pages(answer: Answer) -> list[str]:
+def pages(answer: Answer, render: Render) -> list[str]:
     """The answer's list rows, packed into pages that each fit an embed description (whole rows only)."""
     if not answer.items:
         return []
-    room = DESCRIPTION_LIMIT - (len(answer.description) + 2 if answer.description else 0)
+    description = render(answer.description)
+    room = DESCRIPTION_LIMIT - (len(description) + 2 if description else 0)
     packed: list[list[str]] = [[]]
-    for row in answer.items:
-        row = _clip(row, room)
+    for item in answer.items:
+        row = clip(render(item), room)
         page = packed[-1]
         if page and len("\n".join([*page, row])) > room:
             packed.append([row])
         else:
             page.append(row)
-    intro = f"{answer.description}\n\n" if answer.description else ""
+    intro = f"{description}\n\n" if description else ""
     return [intro + "\n".join(page) for page in packed]
 
 
-def page_count(answer: Answer) -> int:
-    return max(1, len(pages(answer)))
+def page_count(answer: Answer, render: Render) -> int:
+    return max(1, len(pages(answer, render)))
 
 
-def to_embed(answer: Answer, page: int = 0) -> discord.Embed:
-    """The answer as an embed within Discord's limits: lists are paged (`page` counts from 0), and long text is
-    cut at a line with a count of what is left out, never rejected."""
-    paged = pages(answer)
-    page = min(max(page, 0), max(len(paged) - 1, 0))
-    description = paged[page] if paged else _fit(answer.description, DESCRIPTION_LIMIT)
-    footer = answer.footer
-    if len(paged) > 1:
-        footer = " · ".join(x for x in (t("nav.page", page=page + 1, pages=len(paged)), footer) if x)
-    embed = discord.Embed(
-        title=_clip(answer.title, TITLE_LIMIT),
-        description=description or None,
-        colour=COLOUR_ERROR if answer.error else COLOUR_ANSWER,
-    )
-    fields = list(answer.fields[: FIELD_COUNT_LIMIT - 1 if answer.sources else FIELD_COUNT_LIMIT])
-    if answer.sources:
-        fields.append(Field(t("sources.title"), _sources_value(answer)))
-    for field in fields:
-        # Discord refuses a field whose name or value is empty or only spaces: show a dash rather than lose it.
-        embed.add_field(name=_clip(field.name, FIELD_NAME_LIMIT) if field.name.strip() else BLANK,
-                        value=_fit(field.value, FIELD_VALUE_LIMIT) if field.value.strip() else BLANK,
-                        inline=field.inline)
-    if footer:
-        embed.set_footer(text=_clip(footer, FOOTER_LIMIT))
-    # Over the 6,000 total: drop trailing fields, but keep the sources; then shorten the description and footer.
-    while len(embed) > TOTAL_LIMIT and len(embed.fields) > (1 if answer.sources else 0):
-        embed.remove_field(len(embed.fields) - (2 if answer.sources else 1))
-    if len(embed) > TOTAL_LIMIT and embed.description:
-        embed.description = _fit(embed.description, max(1, len(embed.description) - (len(embed) - TOTAL_LIMIT)))
-    if len(embed) > TOTAL_LIMIT and embed.footer.text:
-        embed.set_footer(text=_clip(embed.footer.text, max(1, len(embed.footer.text) - (len(embed) - TOTAL_LIMIT))))
-    return embed
+def _utc_text(moment: Moment) -> str:
+    instant = moment.instant
+    # A relative time ("in 3 days") only makes sense where it is rendered live: the console writes the moment.
+    return f"{instant.day} {MONTHS_EN[instant.month - 1]} {instant.year} {instant:%H:%M} UTC"
 
 
-def _timestamp_text(match: re.Match[str]) -> str:
-    instant = datetime.fromtimestamp(int(match.group(1)), UTC)
-    style = match.group(2) or "f"
-    day = f"{instant.day} {instant.strftime('%B %Y')}"
-    return day if style in "dD" else f"{day} {instant.strftime('%H:%M')} UTC"
+def _console_piece(piece: Piece) -> str:
+    match piece:
+        case str():
+            return piece
+        case Moment():
+            return _utc_text(piece)
+        case ChannelRef(id=channel_id):
+            return f"channel {channel_id}"
+        case RoleRef(id=role_id):
+            return f"role {role_id}"
+        case Link(label=label, url=url):
+            return f"{label} <{url}>"
 
 
-def plain(text: str) -> str:
-    """Discord markdown to terminal text: timestamps in UTC, links as "label <url>", no emphasis marks."""
-    # A relative timestamp ("in 3 days") only makes sense where Discord renders it live.
-    text = _RELATIVE.sub("", text)
-    text = _TIMESTAMP.sub(_timestamp_text, text)
-    text = _LINK.sub(r"\1 <\2>", text)
+def plain(content: Content) -> str:
+    """Console text: pieces in words (instants in UTC, links as "label <url>"), no emphasis marks."""
+    text = "".join(_console_piece(p) for p in pieces_of(content))
     return text.replace("**", "").replace("*", "").replace("`", "")
 
 

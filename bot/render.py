@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
 
-from discord.utils import format_dt
-
 from bot import __version__
-from bot.answer import Answer, Field, SourceRef
+from bot.answer import Answer, Content, Field, Moment, SourceRef, concat, joined
 from bot.countries import flag, with_flag
 from bot.dataset.model import Competition, Game, Placing, Release, ReleaseDate, Season, Source
 from bot.errors import UserError
@@ -63,7 +61,7 @@ def _placing_line(row: Placing, *, medals: bool = True) -> str:
 def _final_line(season: Season) -> str:
     if season.world_final_date is None:
         return ""
-    when = format_date(ReleaseDate(season.world_final_date.year, season.world_final_date.month,
+    when = format_day(ReleaseDate(season.world_final_date.year, season.world_final_date.month,
                                    season.world_final_date.day))
     if season.world_final_venue:
         return t("final", date=when, venue=season.world_final_venue)
@@ -116,15 +114,21 @@ def podium_answer(season: Season, competition: Competition, sources: dict[str, S
     )
 
 
-def format_date(when: ReleaseDate, at: time | None = None) -> str:
-    """A date a member reads: a Discord timestamp for an exact instant, otherwise the date as it is known.
+def format_date(when: ReleaseDate, at: time | None = None) -> Content:
+    """A date a member reads: an instant (each front shows it in the reader's terms) for an exact time, otherwise
+    the date as it is known.
 
     A date without a time is not an instant: shown through a timestamp it would move to the previous day
     for members west of UTC, so it is written out as a date.
     """
     if at is not None and when.precision == "day":
         instant = datetime.combine(when.first_day(), at, tzinfo=UTC)
-        return f"{format_dt(instant, 'F')} ({format_dt(instant, 'R')})"
+        return (Moment(instant, "FR"),)
+    return format_day(when)
+
+
+def format_day(when: ReleaseDate) -> str:
+    """A date as it is known: a day, a month ("day not announced") or a year."""
     if when.precision == "day":
         return f"{when.day} {MONTHS_EN[(when.month or 1) - 1]} {when.year}"
     if when.precision == "month":
@@ -132,15 +136,15 @@ def format_date(when: ReleaseDate, at: time | None = None) -> str:
     return t("precision.year", year=when.year)
 
 
-def _release_line(release: Release) -> str:
+def _release_line(release: Release) -> Content:
     region = t("release.worldwide") if release.region.lower() == "worldwide" else release.region
-    line = f"**{format_date(release.date, release.time_utc)}** — {', '.join(release.platforms)} ({region})"
-    return line + (f"\n*{release.note}*" if release.note else "")
+    line = concat("**", format_date(release.date, release.time_utc), f"** — {', '.join(release.platforms)} ({region})")
+    return concat(line, f"\n*{release.note}*" if release.note else "")
 
 
 def release_answer(game: Game, sources: dict[str, Source], parent: Game | None = None) -> Answer:
     ordered = sorted(game.releases, key=lambda r: (r.date.first_day(), r.key))
-    description = "\n".join(_release_line(r) for r in ordered)
+    description = joined(_release_line(r) for r in ordered)
     fields = []
     if game.developer or game.publisher:
         fields.append(Field(t("release.by_title"),
@@ -152,21 +156,21 @@ def release_answer(game: Game, sources: dict[str, Source], parent: Game | None =
                   sources=_source_refs(used), footer=_footer(used))
 
 
-def _timeline_lines(entries: Iterable[tuple[Game, Release]]) -> tuple[str, int]:
+def _timeline_lines(entries: Iterable[tuple[Game, Release]]) -> tuple[Content, int]:
     entries = list(entries)
     lines = [
-        f"**{game.title}** — {format_date(r.date, r.time_utc)} · {', '.join(r.platforms)}"
-        + ("" if r.region.lower() == "worldwide" else f" ({r.region})")
+        concat(f"**{game.title}** — ", format_date(r.date, r.time_utc), f" · {', '.join(r.platforms)}",
+               "" if r.region.lower() == "worldwide" else f" ({r.region})")
         for game, r in entries[:MAX_LISTED]
     ]
-    return "\n".join(lines), max(0, len(entries) - MAX_LISTED)
+    return joined(lines), max(0, len(entries) - MAX_LISTED)
 
 
 def timeline_answer(timeline: Timeline) -> Answer:
     upcoming, more_upcoming = _timeline_lines(timeline.upcoming)
     recent, _ = _timeline_lines(timeline.recent)
     if more_upcoming:
-        upcoming += "\n" + t("releases.more", count=more_upcoming)
+        upcoming = joined([upcoming, t("releases.more", count=more_upcoming)])
     fields = (
         Field(t("releases.upcoming"), upcoming or t("releases.none_upcoming")),
         Field(t("releases.recent"), recent or "—"),

@@ -5,7 +5,10 @@ Keys are stable identifiers; values are `str.format` templates. `t()` is the onl
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Any
+
+from bot.answer import ChannelRef, Content, Link, Moment, RoleRef, concat
 
 EN: dict[str, str] = {
     # Errors a user can fix.
@@ -153,6 +156,27 @@ MONTHS_EN = (
 )
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN}
+
+
+def tp(key: str, /, locale: str = "en", **values: Any) -> Content:
+    """Like `t`, where values may be typed pieces (an instant, a channel, a role) or Text: they stay pieces."""
+    if not any(isinstance(v, Moment | ChannelRef | RoleRef | Link | tuple) for v in values.values()):
+        return t(key, locale, **values)
+    catalog = CATALOGS.get(locale.split("-")[0], EN)
+    template = catalog.get(key) or EN[key]
+    parts: list[Content] = []
+    for literal, name, spec, conversion in Formatter().parse(template):
+        parts.append(literal)
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, Moment | ChannelRef | RoleRef | Link):
+            parts.append((value,))
+        elif isinstance(value, tuple):
+            parts.append(value)
+        else:
+            parts.append(format(str(value) if conversion == "s" else value, spec or ""))
+    return concat(*parts)
 
 
 def t(key: str, /, locale: str = "en", **values: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from discord import Interaction, app_commands
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from cogs.reply import AnsweringCog, usable_everywhere
 
 

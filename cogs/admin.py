@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.client import PitwallBot
 from bot.answer import Answer
-from bot.client import PitwallBot
 from bot.errors import UserError
 from bot.text import t
 from cogs.reply import answer_in_time

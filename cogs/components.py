@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.adapter.embeds import discord_pages, to_embed
 from bot.answer import Answer, FollowUp
 from bot.console import UsageError, ask
 from bot.errors import UserError
-from bot.present import page_count, to_embed
 from bot.render import error_answer, notice_answer
 from bot.text import t
 
 if TYPE_CHECKING:
-    from bot.client import PitwallBot
+    from bot.adapter.client import PitwallBot
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def build_view(answer: Answer, asker: int, page: int, issued: datetime) -> disco
     for follow in answer.neighbours:
         if (button := AnswerButton.make(follow.label, asker, issued, 0, follow.line)) is not None:
             items.append(button)
-    pages = page_count(answer)
+    pages = discord_pages(answer)
     if pages > 1 and answer.line:
         before, after = max(page - 1, 0), min(page + 1, pages - 1)
         for label, target, disabled in ((t("nav.page_previous"), before, page == 0),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from discord import Interaction, app_commands
 
+from bot.adapter.client import PitwallBot
 from bot.answer import Answer
-from bot.client import PitwallBot
 from bot.reminders.render import custom_list_answer, custom_saved_answer, private
 from bot.text import t
 from cogs.admin import AdminGroupCog

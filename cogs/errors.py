@@ -8,7 +8,7 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from bot.errors import BadInput, UserError
 from bot.render import error_answer, internal_error_answer
 from bot.text import t

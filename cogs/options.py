@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from discord import Interaction, app_commands
 
 if TYPE_CHECKING:
-    from bot.client import PitwallBot
+    from bot.adapter.client import PitwallBot
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
+from bot.adapter.client import PitwallBot
 from bot.answer import Answer
-from bot.client import PitwallBot
 from bot.errors import BadInput
 from bot.reminders.render import list_answer, private, subscribed_answer
 from bot.text import t

@@ -11,10 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.client import PitwallBot
+from bot.adapter.embeds import to_embed
 from bot.answer import Answer
-from bot.client import PitwallBot
 from bot.errors import UserError
-from bot.present import to_embed
 from bot.render import error_answer
 from cogs.components import build_view
 

@@ -6,8 +6,8 @@ from zoneinfo import available_timezones
 
 from discord import Interaction, app_commands
 
+from bot.adapter.client import PitwallBot
 from bot.answer import Answer
-from bot.client import PitwallBot
 from bot.names import compact
 from bot.reminders.render import settings_answer
 from cogs.admin import AdminGroupCog

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from bot.clock import FixedClock
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.core import Core

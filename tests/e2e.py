@@ -10,11 +10,11 @@ from typing import Any
 
 import discord
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
+from bot.adapter.launch import prepare
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dataset.model import Season
-from bot.launch import prepare
 from bot.store import Store
 from tests.discord_standin import DiscordStandIn, InteractionResult
 

@@ -12,8 +12,8 @@ import discord
 import pytest
 from discord import app_commands
 
+from bot.adapter.client import EXTENSIONS, PitwallBot
 from bot.answer import Answer
-from bot.client import EXTENSIONS, PitwallBot
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import Core

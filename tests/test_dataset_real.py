@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.adapter.embeds import discord_text
 from bot.core import Core
 from bot.countries import country_name
 from bot.dataset.loader import read_dataset
@@ -23,7 +24,7 @@ def test_every_year_from_2018_to_the_latest_concluded_has_both_world_level_compe
 @pytest.mark.parametrize("season", CONCLUDED, ids=lambda s: f"{s.year}-{s.competition}")
 async def test_every_concluded_podium_answers_with_its_standing_in_order(real_core: Core, season: Season) -> None:
     answer = await real_core.questions.podium(season.competition, season.year)
-    lines = answer.description.splitlines()
+    lines = discord_text(answer.description).splitlines()
     medal_lines = [line for line in lines if line[:1] in "🥇🥈🥉"]
     expected = sorted([r for r in season.standing if r.position <= 3], key=lambda r: r.position)
     for row in expected:
@@ -39,7 +40,7 @@ async def test_every_concluded_podium_answers_with_its_standing_in_order(real_co
 @pytest.mark.parametrize("year", sorted({s.year for s in CONCLUDED}))
 async def test_champion_of_every_year_names_every_champion(real_core: Core, year: int) -> None:
     answer = await real_core.questions.champion(year)
-    text = "\n".join(f.value for f in answer.fields)
+    text = "\n".join(discord_text(f.value) for f in answer.fields)
     for season in (s for s in CONCLUDED if s.year == year):
         for row in (r for r in season.standing if r.position == 1):
             assert f"**{row.name}**" in text
@@ -56,5 +57,5 @@ def test_the_seed_articles_mistakes_are_not_in_the_data() -> None:
 async def test_2021_final_race_is_kept_apart_from_the_standing(real_core: Core) -> None:
     answer = await real_core.questions.podium("nations-cup", 2021)
     race = next(f for f in answer.fields if "race" in f.name)
-    assert "José Serrano" in race.value and "pole" in race.value
-    assert "José Serrano" in answer.description.splitlines()[1]
+    assert "José Serrano" in discord_text(race.value) and "pole" in discord_text(race.value)
+    assert "José Serrano" in discord_text(answer.description).splitlines()[1]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from tests.discord_standin import DiscordStandIn
 from tests.e2e import NO_PINGS, embed_text, reply_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from bot.clock import FixedClock
 from tests.discord_standin import DiscordStandIn, InteractionResult, RecordedMessage
 from tests.e2e import SlowStore, reply_of

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from bot.reminders.service import MAX_CUSTOM_RELEASES_PER_GUILD, MAX_SUBSCRIPTIONS_PER_GUILD
 from tests.discord_standin import DEFAULT_EVERYONE_PERMISSIONS, DiscordStandIn, RecordedMessage
 from tests.e2e import embed_text, reply_of

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from tests.discord_standin import DiscordStandIn
 from tests.e2e import SlowStore, reply_of
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.client import PitwallBot
+from bot.adapter.client import PitwallBot
 from bot.clock import FixedClock
 from bot.config import Settings
 from tests.conftest import REAL_DATA, utc

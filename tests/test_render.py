@@ -1,9 +1,10 @@
-from datetime import time
+from datetime import UTC, datetime, time
 
-from bot.answer import Answer, Field, SourceRef
+from bot.adapter.embeds import discord_text, to_embed
+from bot.answer import Answer, ChannelRef, Field, Link, Moment, RoleRef, SourceRef
 from bot.core import Core
 from bot.dataset.model import ReleaseDate
-from bot.present import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, TOTAL_LIMIT, to_embed, to_text
+from bot.present import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, TOTAL_LIMIT, plain, to_text
 from bot.render import format_date
 
 
@@ -18,13 +19,23 @@ def test_partial_dates_say_what_is_not_known() -> None:
     assert format_date(ReleaseDate(2028)) == "2028 (month not announced)"
 
 
-def test_an_exact_instant_uses_discord_timestamps_for_each_members_zone() -> None:
+def test_an_exact_instant_is_a_typed_moment_each_front_renders() -> None:
     shown = format_date(ReleaseDate(2023, 11, 2), time(6, 0))
-    assert shown == "<t:1698904800:F> (<t:1698904800:R>)"
+    assert shown == (Moment(datetime(2023, 11, 2, 6, tzinfo=UTC), "FR"),)
+    # Discord: timestamps each member reads in their own zone; the console: UTC.
+    assert discord_text(shown) == "<t:1698904800:F> (<t:1698904800:R>)"
+    assert plain(shown) == "2 November 2023 06:00 UTC"
+
+
+def test_channels_roles_and_links_are_pieces_too() -> None:
+    text = ("in ", ChannelRef(12), " for ", RoleRef(34), ", see ", Link("the report", "https://example.org/r"))
+    assert discord_text(text) == "in <#12> for <@&34>, see [the report](https://example.org/r)"
+    assert plain(text) == "in channel 12 for role 34, see the report <https://example.org/r>"
 
 
 def test_the_console_view_turns_timestamps_into_utc_text_and_drops_markdown() -> None:
-    answer = Answer(title="**Spec II**", description="**<t:1698904800:F> (<t:1698904800:R>)** — PS5",
+    when = format_date(ReleaseDate(2023, 11, 2), time(6, 0))
+    answer = Answer(title="**Spec II**", description=("**", *when, "** — PS5"),
                     sources=(SourceRef("Example", "https://example.org"),))
     text = to_text(answer)
     assert "2 November 2023 06:00 UTC — PS5" in text
@@ -58,13 +69,13 @@ def test_errors_are_red_and_ephemeral_answers_are_not() -> None:
 
 async def test_podium_shows_the_standing_and_the_final_race_as_different_things(core: Core) -> None:
     answer = await core.questions.podium("nations-cup", 2021)
-    lines = answer.description.splitlines()
+    lines = discord_text(answer.description).splitlines()
     assert lines[0].startswith("🥇 **Valerio Gallo** — 🇮🇹 Italy")
     assert lines[1].startswith("🥈 **José Serrano** — 🇪🇸 Spain")
     assert lines[2].startswith("🥉 **Takuma Miyazono** — 🇯🇵 Japan")
     race = next(f for f in answer.fields if f.name == "World Final race (not the standing)")
-    assert race.value.startswith("4. **José Serrano**")
-    assert "not a single race" in answer.fields[0].value
+    assert discord_text(race.value).startswith("4. **José Serrano**")
+    assert "not a single race" in discord_text(answer.fields[0].value)
 
 
 async def test_team_results_list_their_drivers(core: Core) -> None:

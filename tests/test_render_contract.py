@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.adapter.embeds import discord_text, to_embed
 from bot.answer import Answer, Field, FollowUp, SourceRef
-from bot.present import TOTAL_LIMIT, fit_lines, page_count, pages, to_embed
+from bot.present import TOTAL_LIMIT, fit_lines, page_count, pages
 from cogs.components import build_view
 from tests.discord_standin.contract import contract
 
@@ -58,8 +59,8 @@ async def test_any_answer_makes_a_message_discord_takes(answer: Answer, page: in
                      max_size=80))
 def test_pages_hold_every_row_once_in_order(rows: list[str]) -> None:
     answer = Answer(title="Reminder subscriptions", items=tuple(rows))
-    shown = [row for page in pages(answer) for row in page.split("\n")]
-    assert shown == rows and page_count(answer) == len(pages(answer))
+    shown = [row for page in pages(answer, discord_text) for row in page.split("\n")]
+    assert shown == rows and page_count(answer, discord_text) == len(pages(answer, discord_text))
 
 
 plain_line = st.text(st.characters(exclude_characters="\n…"), min_size=1, max_size=200)

@@ -5,24 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from discord.utils import format_dt
-
-from bot.answer import Answer
+from bot.answer import Answer, Content, Moment, joined
 from bot.names import inert
 from bot.reminders.model import Delivery
 from bot.reminders.service import ReleaseTarget
 from bot.render import format_date
-from bot.text import t
+from bot.text import t, tp
 
 
 @dataclass(frozen=True)
 class OutgoingReminder:
     answer: Answer
-    role_id: int | None  # the only role this message may ping
-
-    @property
-    def content(self) -> str | None:
-        return f"<@&{self.role_id}>" if self.role_id else None
+    role_id: int | None  # the only role this message may ping (the poster mentions it, and only it)
 
 
 def _headline(target: ReleaseTarget, offset: str) -> str:
@@ -39,14 +33,14 @@ def _headline(target: ReleaseTarget, offset: str) -> str:
 
 def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> OutgoingReminder:
     reminder = delivery.reminder
-    lines = [t("reminder.release", when=format_date(target.date, target.time_utc))]
+    lines: list[Content] = [tp("reminder.release", when=format_date(target.date, target.time_utc))]
     if target.platforms:
         lines.append(t("reminder.platforms", platforms=", ".join(inert(p) for p in target.platforms)))
     if late:
-        lines.append(t("reminder.late", when=format_dt(reminder.due_at.astimezone(UTC), "R")))
+        lines.append(tp("reminder.late", when=Moment(reminder.due_at.astimezone(UTC), "R")))
     answer = Answer(
         title=_headline(target, reminder.offset),
-        description="\n".join(lines),
+        description=joined(lines),
         footer=t("reminder.footer", id=delivery.subscription.id),
     )
     return OutgoingReminder(answer, delivery.subscription.role_id)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from discord.utils import format_dt
-
-from bot.answer import Answer, Field
+from bot.answer import Answer, ChannelRef, Content, Field, Moment, RoleRef, concat, joined
 from bot.dataset.model import ReleaseDate
 from bot.names import inert
 from bot.reminders.model import CustomRelease, GuildSettings, SubscriptionStatus
 from bot.reminders.service import Subscribed
 from bot.render import format_date
-from bot.text import t
+from bot.text import t, tp
 
 
-def private(title: str, text: str) -> Answer:
+def private(title: str, text: Content) -> Answer:
     return Answer(title=title, description=text, private=True)
 
 
@@ -26,12 +24,12 @@ def _offsets(offsets: tuple[str, ...]) -> str:
 def subscribed_answer(result: Subscribed) -> Answer:
     sub = result.subscription
     target = result.subject_title or t("reminders.all_upcoming")
-    text = t("reminders.added", id=sub.id, target=f"**{target}**", channel=f"<#{sub.channel_id}>",
-             offsets=_offsets(sub.offsets), zone=result.settings.timezone)
+    text = tp("reminders.added", id=sub.id, target=f"**{target}**", channel=ChannelRef(sub.channel_id),
+              offsets=_offsets(sub.offsets), zone=result.settings.timezone)
     if sub.role_id:
-        text += f" <@&{sub.role_id}>"
-    next_due = (format_dt(result.next_due.astimezone(UTC), "F") if result.next_due
-                else t("reminders.none_planned"))
+        text = concat(text, " ", (RoleRef(sub.role_id),))
+    next_due: Content = ((Moment(result.next_due.astimezone(UTC), "F"),) if result.next_due
+                         else t("reminders.none_planned"))
     return Answer(title=t("reminders.added_title"), description=text,
                   fields=(Field(t("reminders.next"), next_due),), private=True)
 
@@ -43,16 +41,16 @@ def list_answer(statuses: list[SubscriptionStatus], titles: dict[str, str]) -> A
     for status in statuses:
         sub = status.subscription
         target = inert(titles.get(sub.target or "", sub.target)) if sub.target else t("reminders.all_upcoming")
-        role = f" · <@&{sub.role_id}>" if sub.role_id else ""
-        lines = [t("reminders.list_row", id=sub.id, channel=f"<#{sub.channel_id}>", target=target,
-                   offsets=_offsets(sub.offsets), role=role)]
+        role: Content = (" · ", RoleRef(sub.role_id)) if sub.role_id else ""
+        lines: list[Content] = [tp("reminders.list_row", id=sub.id, channel=ChannelRef(sub.channel_id),
+                                   target=target, offsets=_offsets(sub.offsets), role=role)]
         if sub.paused_reason:
             lines.append("  " + t("reminders.list_paused", reason=sub.paused_reason))
-        when = format_dt(status.next_due.astimezone(UTC), "R") if status.next_due else "—"
-        lines.append("  " + t("reminders.list_next", when=when, sent=status.sent, missed=status.missed))
+        when: Content = (Moment(status.next_due.astimezone(UTC), "R"),) if status.next_due else "—"
+        lines.append(concat("  ", tp("reminders.list_next", when=when, sent=status.sent, missed=status.missed)))
         if status.unconfirmed:
             lines.append("  " + t("reminders.list_unconfirmed", count=status.unconfirmed))
-        rows.append("\n".join(lines))
+        rows.append(joined(lines))
     return Answer(title=t("reminders.list_title_count", count=len(rows)), items=tuple(rows), private=True,
                   line="/reminders list")
 
@@ -64,16 +62,16 @@ def settings_answer(settings: GuildSettings) -> Answer:
 
 def custom_saved_answer(custom: CustomRelease) -> Answer:
     when = format_date(ReleaseDate(custom.date.year, custom.date.month, custom.date.day), custom.time_utc)
-    return private(t("custom.saved_title"), t("custom.saved", name=inert(custom.name), slug=custom.slug, when=when))
+    return private(t("custom.saved_title"), tp("custom.saved", name=inert(custom.name), slug=custom.slug, when=when))
 
 
 def custom_list_answer(customs: list[CustomRelease]) -> Answer:
     if not customs:
         return private(t("custom.list_title"), t("custom.list_empty"))
     rows = tuple(
-        f"**{inert(c.name)}** (`{c.slug}`) — "
-        + format_date(ReleaseDate(c.date.year, c.date.month, c.date.day), c.time_utc)
-        + (f" · {', '.join(inert(p) for p in c.platforms)}" if c.platforms else "")
+        concat(f"**{inert(c.name)}** (`{c.slug}`) — ",
+               format_date(ReleaseDate(c.date.year, c.date.month, c.date.day), c.time_utc),
+               f" · {', '.join(inert(p) for p in c.platforms)}" if c.platforms else "")
         for c in customs
     )
     return Answer(title=t("custom.list_title_count", count=len(rows)), items=rows, private=True,

@@ -7,7 +7,7 @@ import logging
 import aiohttp
 import discord
 
-from bot.present import to_embed
+from bot.adapter.embeds import to_embed
 from bot.reminders.dispatcher import DeliveryFailed, DeliveryRefused, DeliveryRejected
 from bot.reminders.messages import OutgoingReminder
 
@@ -33,7 +33,8 @@ class DiscordPoster:
         else:
             mentions = discord.AllowedMentions.none()
         try:
-            sent = await channel.send(content=message.content, embed=to_embed(message.answer),
+            ping = f"<@&{message.role_id}>" if message.role_id else None  # the configured role, and only it
+            sent = await channel.send(content=ping, embed=to_embed(message.answer),
                                       allowed_mentions=mentions, nonce=nonce)
         except (discord.Forbidden, discord.NotFound) as exc:
             raise DeliveryRefused(REFUSALS.get(exc.code, f"Discord refused: {exc.status} {exc.text}")) from exc

@@ -13,13 +13,13 @@ import discord
 from discord.ext import commands
 
 from bot import health
+from bot.adapter.poster import DiscordPoster
 from bot.answer import Answer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
 from bot.process_lock import DatabaseLock
 from bot.reminders.dispatcher import ReminderDispatcher
-from bot.reminders.poster import DiscordPoster
 
 log = logging.getLogger(__name__)
 
