@@ -129,7 +129,7 @@ async def _migrate(settings: Settings, out: TextIO) -> int:
 async def _load(settings: Settings, clock: Clock, out: TextIO) -> int:
     with DatabaseLock(settings.db_path):  # a running bot would answer from its old names over new tables
         core = await Core.open(settings, clock)
-        hash_ = await core.store.dataset_hash()
+        hash_ = await core.store.dataset.content_hash()
         await core.close()
     print(f"database {settings.db_path}: dataset from {settings.data_dir} loaded (content {hash_ and hash_[:12]})",
           file=out)

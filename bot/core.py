@@ -61,7 +61,7 @@ class Core:
                 await store.close()
                 raise
         else:
-            if await store.dataset_hash() != content_hash(settings.data_dir):
+            if await store.dataset.content_hash() != content_hash(settings.data_dir):
                 notes.append(f"{settings.data_dir} has changed since it was loaded into {settings.db_path}; "
                              "these answers come from the database. Restart the bot, or stop it and run "
                              "`pitwall data load`, to load it.")
@@ -74,7 +74,7 @@ class Core:
 
 
 async def _load_dataset(store: Store, settings: Settings, clock: Clock) -> None:
-    stored = await store.dataset_hash()
+    stored = await store.dataset.content_hash()
     if stored == content_hash(settings.data_dir):
         return
     report = check_dataset(settings.data_dir)
@@ -84,4 +84,4 @@ async def _load_dataset(store: Store, settings: Settings, clock: Clock) -> None:
         log.error("dataset in %s has problems; still answering from the previous one:\n- %s",
                   settings.data_dir, "\n- ".join(report.problems))
         return
-    await store.load_dataset(report.dataset, clock.now())
+    await store.dataset.load(report.dataset, clock.now())

@@ -16,12 +16,12 @@ STALE_AFTER = 3 * HEARTBEAT_EVERY
 
 
 async def record(store: Store, now: datetime) -> None:
-    await store.set_state(HEARTBEAT_KEY, now.isoformat(), now)
+    await store.state.set(HEARTBEAT_KEY, now.isoformat(), now)
 
 
 async def check(store: Store, now: datetime) -> tuple[bool, str]:
     """(healthy, one line saying why)."""
-    raw = await store.get_state(HEARTBEAT_KEY)
+    raw = await store.state.get(HEARTBEAT_KEY)
     if raw is None:
         return False, "unhealthy: no heartbeat recorded yet (is `pitwall run` running on this database?)"
     age = now - datetime.fromisoformat(raw)

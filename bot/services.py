@@ -67,10 +67,10 @@ class Services:
 
     async def refresh(self) -> None:
         """Rebuild the in-memory catalog from the store (after a dataset load)."""
-        competitions = await self.store.competitions()
-        games = await self.store.games()
-        seasons = await self.store.seasons()
-        sources = await self.store.sources()
+        competitions = await self.store.dataset.competitions()
+        games = await self.store.dataset.games()
+        seasons = await self.store.dataset.seasons()
+        sources = await self.store.dataset.sources()
         self._catalog = Catalog(
             competitions={c.slug: c for c in competitions},
             competition_names=NameIndex.build((c.slug, c.name, (c.name_fr, *c.aliases)) for c in competitions),
@@ -113,7 +113,7 @@ class Services:
     async def champions(self, year: int, competition: Competition | None = None) -> list[Season]:
         """Every season of `year` (or just `competition`'s): concluded ones carry their standing."""
         self._check_year(year)
-        seasons = await self.store.seasons(year=year, competition=competition.slug if competition else None)
+        seasons = await self.store.dataset.seasons(year=year, competition=competition.slug if competition else None)
         if not seasons and competition is not None:
             raise NotOnRecord(self._no_season_message(year, competition))
         if not any(s.status == "concluded" for s in seasons):
@@ -125,7 +125,7 @@ class Services:
     async def podium(self, competition: Competition, year: int | None = None) -> Season:
         """The season standing of `competition` in `year` (default: its latest concluded season)."""
         if year is None:
-            seasons = await self.store.seasons(competition=competition.slug)
+            seasons = await self.store.dataset.seasons(competition=competition.slug)
             concluded = [s for s in seasons if s.status == "concluded"]
             if concluded:
                 return concluded[-1]
@@ -133,7 +133,7 @@ class Services:
                 raise NotOnRecord(t("error.season_undecided", year=seasons[-1].year, competition=competition.name))
             raise NotOnRecord(self._no_season_message(None, competition))
         self._check_year(year)
-        seasons = await self.store.seasons(year=year, competition=competition.slug)
+        seasons = await self.store.dataset.seasons(year=year, competition=competition.slug)
         if not seasons:
             raise NotOnRecord(self._no_season_message(year, competition))
         if seasons[0].status != "concluded":
@@ -206,7 +206,7 @@ class Services:
         )
 
     async def sources_for(self, ids: list[str]) -> list[Source]:
-        return await self.store.sources(list(dict.fromkeys(ids)))
+        return await self.store.dataset.sources(list(dict.fromkeys(ids)))
 
 
 def _release_order(release: Release) -> tuple[object, ...]:

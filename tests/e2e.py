@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.dataset.model import Season
 from bot.store import Store
+from bot.store.dataset_rows import DatasetRows
 from tests.discord_standin import DiscordStandIn, InteractionResult
 
 # Shaped like a real token (the bot refuses anything else); the stand-in accepts exactly this one.
@@ -27,14 +28,23 @@ class SlowStore:
     """The real store, with season queries made slow (a cold disk, a busy database)."""
 
     def __init__(self, store: Store, delay: float) -> None:
-        self._store, self.delay = store, delay
-
-    async def seasons(self, *args: Any, **kwargs: Any) -> list[Season]:
-        await asyncio.sleep(self.delay)
-        return await self._store.seasons(*args, **kwargs)
+        self._store = store
+        self.dataset = _SlowDataset(store.dataset, delay)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
+
+
+class _SlowDataset:
+    def __init__(self, dataset: DatasetRows, delay: float) -> None:
+        self._dataset, self.delay = dataset, delay
+
+    async def seasons(self, *args: Any, **kwargs: Any) -> list[Season]:
+        await asyncio.sleep(self.delay)
+        return await self._dataset.seasons(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._dataset, name)
 
 
 def standin(**options: Any) -> DiscordStandIn:

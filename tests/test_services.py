@@ -99,12 +99,12 @@ async def test_a_release_with_an_exact_time_is_upcoming_until_that_instant(core:
 
 async def test_a_competition_with_no_decided_season_says_not_decided_yet(core: Core,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    real_seasons = core.store.seasons
+    real_seasons = core.store.dataset.seasons
 
     async def only_in_progress(year: int | None = None, competition: str | None = None) -> list[Season]:
         return [s for s in await real_seasons(year, competition) if s.status != "concluded"]
 
-    monkeypatch.setattr(core.store, "seasons", only_in_progress)
+    monkeypatch.setattr(core.store.dataset, "seasons", only_in_progress)
     with pytest.raises(NotOnRecord, match="2022 Manufacturers Cup season is not decided yet"):
         await core.services.podium(core.services.resolve_competition("mc"))
 

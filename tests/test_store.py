@@ -15,7 +15,7 @@ from tests.conftest import MINI_DATA, NOW, dump_database
 
 
 async def count(store: Store, table: str) -> int:
-    async with store._db.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608
+    async with store.connection.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608
         row = await cursor.fetchone()
     assert row is not None
     return int(row[0])
@@ -24,10 +24,10 @@ async def count(store: Store, table: str) -> int:
 async def test_a_new_database_gets_every_migration_and_safe_pragmas(tmp_path: Path) -> None:
     store = await Store.open(tmp_path / "new.sqlite3")
     try:
-        assert await schema_version(store._db) == len(available_migrations())
-        async with store._db.execute("PRAGMA journal_mode") as cursor:
+        assert await schema_version(store.connection) == len(available_migrations())
+        async with store.connection.execute("PRAGMA journal_mode") as cursor:
             assert (await cursor.fetchone())[0] == "wal"  # type: ignore[index]
-        async with store._db.execute("PRAGMA foreign_keys") as cursor:
+        async with store.connection.execute("PRAGMA foreign_keys") as cursor:
             assert (await cursor.fetchone())[0] == 1  # type: ignore[index]
         assert await store.integrity_check() == "ok"
     finally:
@@ -47,12 +47,12 @@ async def test_an_older_database_is_upgraded_in_place_without_losing_rows(tmp_pa
         assert await schema_version(old) == 1
     store = await Store.open(path)
     try:
-        assert await schema_version(store._db) == len(available_migrations())
+        assert await schema_version(store.connection) == len(available_migrations())
         assert await count(store, "season") == len(dataset.seasons)
         assert await count(store, "placing") > 0
-        assert await store.dataset_hash() == dataset.content_hash
-        await store.set_state("k", "v", NOW)  # the table migration 2 added works
-        assert await store.get_state("k") == "v"
+        assert await store.dataset.content_hash() == dataset.content_hash
+        await store.state.set("k", "v", NOW)  # the table migration 2 added works
+        assert await store.state.get("k") == "v"
     finally:
         await store.close()
 
@@ -75,7 +75,7 @@ async def test_a_second_start_loads_nothing_and_duplicates_nothing(
     clock.set(NOW.replace(year=2027))
     second = await Core.open(settings, clock)
     try:
-        assert not await second.store.load_dataset(read_dataset(MINI_DATA)[0], clock.now())
+        assert not await second.store.dataset.load(read_dataset(MINI_DATA)[0], clock.now())
     finally:
         await second.close()
     assert dump_database(settings.db_path) == before
@@ -87,7 +87,7 @@ async def test_a_changed_dataset_is_reloaded_and_the_bots_own_state_survives(
     data = data_copy
     settings = make_settings(data)
     core = await Core.open(settings, clock)
-    await core.store.set_state("command_tree_hash:global", "abc", NOW)
+    await core.store.state.set("command_tree_hash:global", "abc", NOW)
     await core.close()
     seasons = (data / "seasons.toml").read_text(encoding="utf-8")
     (data / "seasons.toml").write_text(seasons.replace('name = "Valerio Gallo"', 'name = "Valerio Gallo (fixed)"'))
@@ -96,7 +96,7 @@ async def test_a_changed_dataset_is_reloaded_and_the_bots_own_state_survives(
         champions = await core.services.champions(2021, core.services.resolve_competition("nations-cup"))
         assert champions[0].standing[0].name == "Valerio Gallo (fixed)"
         assert await count(core.store, "season") == 4
-        assert await core.store.get_state("command_tree_hash:global") == "abc"  # the bot's own rows stay
+        assert await core.store.state.get("command_tree_hash:global") == "abc"  # the bot's own rows stay
     finally:
         await core.close()
 

@@ -125,11 +125,11 @@ class PitwallBot(commands.Bot):
         # Per application: the same database pointed at another bot (staging → production) must sync again.
         scope = f"command_tree_hash:{self.application_id}:{guild.id if guild else 'global'}"
         digest = self.command_tree_hash(guild)
-        if not force and await self.core.store.get_state(scope) == digest:
+        if not force and await self.core.store.state.get(scope) == digest:
             log.info("command tree unchanged (%s); not syncing", scope)
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.core.store.set_state(scope, digest, self.clock.now())
+        await self.core.store.state.set(scope, digest, self.clock.now())
         log.info("synced %d commands to %s", len(synced), f"guild {guild.id}" if guild else "all guilds")
         return True
 

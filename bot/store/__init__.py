@@ -1,5 +1,6 @@
-"""The SQLite store: one connection, numbered migrations, and the queries the services need."""
+"""The SQLite store: one database object owning the connection, numbered migrations, one repository per feature."""
 
-from bot.store.database import Store, StoreError, StoreMissing
+from bot.store.database import StoreError, StoreMissing
+from bot.store.store import Store
 
 __all__ = ["Store", "StoreError", "StoreMissing"]

@@ -1,6 +1,7 @@
-"""The Store: the only object that talks SQL. Services ask it questions in domain terms.
+"""The database: the one object that owns the connection, its transactions and its schema.
 
-A PostgreSQL backend would implement the same public methods; nothing outside `bot.store` sees SQL.
+The repositories (`dataset_rows`, `state_rows`, `reminder_rows`) each take it and hold one feature's SQL;
+`bot.store.store.Store` puts them together. Nothing outside `bot.store` sees SQL.
 """
 
 from __future__ import annotations
@@ -9,15 +10,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 
 import aiosqlite
 
-from bot.dataset.model import Competition, Dataset, Game, Season, Source
-from bot.store import reads, writes
 from bot.store.migrate import available_migrations, migrate, schema_version
-from bot.store.reminder_rows import ReminderRows
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +27,21 @@ class StoreMissing(StoreError):
     """There is no database file yet."""
 
 
-class Store:
+class Database:
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
         # One connection serves every task: write transactions take turns (SQLite has one writer anyway).
         self._write_lock = asyncio.Lock()
-        # Guild-owned rows (settings, custom releases, subscriptions, reminders) behind their own small API.
-        self.reminders = ReminderRows(self)
-        self.applied_migrations: tuple[str, ...] = ()  # by Store.open, for `pitwall db migrate` to report
+        self.applied_migrations: tuple[str, ...] = ()  # by Database.open, for `pitwall db migrate` to report
 
     @property
     def connection(self) -> aiosqlite.Connection:
-        """For the row modules of this package only."""
+        """For the repositories of this package (and tests that read rows) only."""
         return self._db
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
+    async def open(cls, path: Path) -> Database:
         """Open (creating if needed) and upgrade the database at `path`."""
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -64,12 +59,12 @@ class Store:
         except Exception as exc:
             await connection.close()
             raise StoreError(f"cannot prepare the database at {path}: {exc}") from exc
-        store = cls(connection, path)
-        store.applied_migrations = tuple(applied)
-        return store
+        database = cls(connection, path)
+        database.applied_migrations = tuple(applied)
+        return database
 
     @classmethod
-    async def open_readonly(cls, path: Path) -> Store:
+    async def open_readonly(cls, path: Path) -> Database:
         """Open an existing database for reading only: nothing is created, migrated or written.
 
         For the offline tools, which may run beside a live bot: they must never change what it serves.
@@ -91,7 +86,7 @@ class Store:
         return cls(connection, path)
 
     @classmethod
-    async def open_memory(cls) -> Store:
+    async def open_memory(cls) -> Database:
         """A private database in memory, for answering offline when no database exists yet."""
         connection = await aiosqlite.connect(":memory:", isolation_level=None)
         await connection.execute("PRAGMA foreign_keys = ON")
@@ -114,45 +109,6 @@ class Store:
                 raise
             else:
                 await self._db.commit()
-
-    # The dataset ---------------------------------------------------------------------------------------
-
-    async def dataset_hash(self) -> str | None:
-        return await reads.meta(self._db, "content_hash")
-
-    async def load_dataset(self, dataset: Dataset, now: datetime) -> bool:
-        """Replace the dataset's rows if its content changed. Returns whether anything was reloaded."""
-        if await self.dataset_hash() == dataset.content_hash:
-            return False
-        async with self.transaction() as db:
-            await writes.replace_dataset(db, dataset, now)
-        log.info(
-            "dataset loaded: %d seasons, %d games, %d sources (hash %s)",
-            len(dataset.seasons), len(dataset.games), len(dataset.sources), dataset.content_hash[:12],
-        )
-        return True
-
-    async def competitions(self) -> list[Competition]:
-        return await reads.competitions(self._db)
-
-    async def seasons(self, year: int | None = None, competition: str | None = None) -> list[Season]:
-        """Seasons with their classifications, ordered by year then competition order."""
-        return await reads.seasons(self._db, year=year, competition=competition)
-
-    async def games(self) -> list[Game]:
-        return await reads.games(self._db)
-
-    async def sources(self, ids: list[str] | None = None) -> list[Source]:
-        return await reads.sources(self._db, ids)
-
-    # The bot's own state -------------------------------------------------------------------------------
-
-    async def get_state(self, key: str) -> str | None:
-        return await reads.state(self._db, key)
-
-    async def set_state(self, key: str, value: str, now: datetime) -> None:
-        async with self.transaction() as db:
-            await writes.set_state(db, key, value, now)
 
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the file: "ok" when sound."""

@@ -7,7 +7,7 @@ import secrets
 import string
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiosqlite
 
@@ -31,9 +31,8 @@ from bot.reminders.states import (
     UNCONFIRMED_REASON,
     Outcome,
 )
-
-if TYPE_CHECKING:
-    from bot.store.database import Store
+from bot.store.database import Database
+from bot.store.state_rows import StateRows
 
 _REMINDER_COLUMNS = ("r.id, r.subscription_id, r.release_key, r.offset, r.release_on, r.anchor_at, r.due_at,"
                      " r.attempt_at, r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error")
@@ -66,8 +65,9 @@ def _reminder(row: Iterable[Any]) -> Reminder:
 
 
 class ReminderRows:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, database: Database, state: StateRows) -> None:
+        self._store = database
+        self._state = state
 
     async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         async with self._store.connection.execute(sql, params) as cursor:
@@ -76,10 +76,10 @@ class ReminderRows:
     async def install_id(self, now: datetime) -> str:
         """This database's random id, made once: part of every nonce, so that two databases on one bot token
         (staging and production, a restored backup) never send each other's nonces."""
-        found = await self._store.get_state(INSTALL_KEY)
+        found = await self._state.get(INSTALL_KEY)
         if found is None:
             found = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(INSTALL_ID_LENGTH))
-            await self._store.set_state(INSTALL_KEY, found, now)
+            await self._state.set(INSTALL_KEY, found, now)
         return found
 
     # Settings ------------------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""The curated dataset's rows: replaced together when its content changes, read by the services."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.dataset.model import Competition, Dataset, Game, Season, Source
+from bot.store import reads, writes
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class DatasetRows:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def content_hash(self) -> str | None:
+        return await reads.meta(self._database.connection, "content_hash")
+
+    async def load(self, dataset: Dataset, now: datetime) -> bool:
+        """Replace the dataset's rows if its content changed. Returns whether anything was reloaded."""
+        if await self.content_hash() == dataset.content_hash:
+            return False
+        async with self._database.transaction() as db:
+            await writes.replace_dataset(db, dataset, now)
+        log.info(
+            "dataset loaded: %d seasons, %d games, %d sources (hash %s)",
+            len(dataset.seasons), len(dataset.games), len(dataset.sources), dataset.content_hash[:12],
+        )
+        return True
+
+    async def competitions(self) -> list[Competition]:
+        return await reads.competitions(self._database.connection)
+
+    async def seasons(self, year: int | None = None, competition: str | None = None) -> list[Season]:
+        """Seasons with their classifications, ordered by year then competition order."""
+        return await reads.seasons(self._database.connection, year=year, competition=competition)
+
+    async def games(self) -> list[Game]:
+        return await reads.games(self._database.connection)
+
+    async def sources(self, ids: list[str] | None = None) -> list[Source]:
+        return await reads.sources(self._database.connection, ids)
