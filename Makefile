@@ -32,6 +32,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.answers
+	$(BIN)/python -m bench.caps
 	$(BIN)/python -m bench.reminders --kill
 
 lint: $(VENV)/.installed-test

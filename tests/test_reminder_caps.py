@@ -56,6 +56,9 @@ async def test_a_subscription_past_the_planned_reminder_cap_is_refused(core: Cor
             await core.reminders.subscribe(GUILD, CHANNEL + i, None, EIGHT, None, ADMIN)
             added += 1
     assert added == 2 and await planned(core) <= MAX_PLANNED_PER_GUILD
+    # Near the cap, moving a release (same reminders, new times) is still allowed.
+    await core.reminders.save_custom(GUILD, "Round 0", "2027-01-17", None, None, ADMIN)
+    assert await planned(core) <= MAX_PLANNED_PER_GUILD
 
 
 async def test_a_release_that_would_replan_past_the_cap_is_refused(core: Core, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -120,8 +120,9 @@ class ReminderService:
         if that would pass the server's cap on planned reminders."""
         settings = await self.rows.settings(guild_id)
         targets = [x for x in await self.targets(guild_id) if x.key != custom.key] + [_custom_target(custom)]
-        planned = sum(len(self.plan(sub.target, sub.offsets, settings, targets))
-                      for sub in await self.rows.subscriptions(guild_id))
+        now = self.clock.now()
+        planned = sum(1 for sub in await self.rows.subscriptions(guild_id)
+                      for p in self.plan(sub.target, sub.offsets, settings, targets) if p.due_at > now)
         if planned > MAX_PLANNED_PER_GUILD:
             raise BadInput(t("error.too_many_planned", limit=MAX_PLANNED_PER_GUILD))
 

@@ -146,7 +146,7 @@ class ReminderRows:
                 (subscriptions,) = await cursor.fetchone() or (0,)
             if subscriptions >= limit:
                 raise CapReached("reminder subscriptions", limit)
-            if await _planned_count(db, guild_id) + len(planned) > reminder_limit:
+            if await _planned_count(db, guild_id) + sum(p.due_at > now for p in planned) > reminder_limit:
                 raise CapReached("planned reminders", reminder_limit)
             cursor = await db.execute(
                 "INSERT INTO subscription (guild_id, channel_id, target, offsets, role_id, created_by, created_at)"
