@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from bot.store import StoreError
+
 
 class AlreadyRunning(RuntimeError):
     """Another process holds the database; the message says which and what to do."""
@@ -23,8 +25,11 @@ class DatabaseLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot use the database at {self.path.with_suffix('')}: {exc.strerror or exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -256,3 +256,16 @@ def test_a_database_from_an_older_pitwall_is_not_migrated_by_asking(env: Path) -
         connection.execute("PRAGMA user_version = 1")
     code, _, err = ask("/about")
     assert code == 2 and "pitwall db migrate" in err and "Traceback" not in err
+
+
+def test_a_database_path_that_cannot_be_used_is_said_in_one_line(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("PITWALL_DB_PATH", str(blocker / "pitwall.sqlite3"))
+    monkeypatch.setenv("PITWALL_DATA_DIR", str(MINI_DATA))
+    for command in (("data", "load"), ("db", "migrate"), ("health",)):
+        code, out, err = run_cli(*command)
+        assert code == 2 and "Traceback" not in out + err, command
+        assert err.startswith("pitwall: ") and len(err.strip().splitlines()) == 1, (command, err)
+    assert ask("/champion 2021")[0] == 0  # reading needs no database file: the dataset answers

@@ -43,10 +43,10 @@ class Database:
     @classmethod
     async def open(cls, path: Path) -> Database:
         """Open (creating if needed) and upgrade the database at `path`."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             connection = await aiosqlite.connect(path, isolation_level=None)
-        except Exception as exc:  # sqlite3 errors here are about the file, not the query
+        except Exception as exc:  # sqlite3 and OS errors here are about the file, not the query
             raise StoreError(f"cannot open the database at {path}: {exc}") from exc
         try:
             # WAL lets readers (the console, a backup) work while the bot writes; the busy timeout rides out
