@@ -13,8 +13,21 @@ from pathlib import Path
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
 from tests.conftest import REAL_DATA
-from tests.discord_standin import DEFAULT_EVERYONE_PERMISSIONS
+from tests.discord_standin import DEFAULT_EVERYONE_PERMISSIONS, DiscordStandIn
 from tests.e2e import TOKEN, reply_of, running_pitwall, standin
+
+
+def pitwall_environ(discord: DiscordStandIn, database: Path) -> dict[str, str]:
+    """The environment of a `pitwall` process pointed at the stand-in: only what an operator would set."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
+    environ.update({"DISCORD_TOKEN": TOKEN, "PITWALL_API_BASE": discord.api_base,
+                    "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(database)})
+    return environ
+
+
+async def pitwall_process(environ: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=PROJECT_ROOT, env=environ,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
 def _shape(command: dict[str, object]) -> dict[str, object]:
@@ -66,12 +79,8 @@ async def test_pitwall_run_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp
     async with standin() as discord:
         guild = discord.add_guild("Paddock")
         discord.add_channel(guild.id, "general")
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
-        environ.update({"DISCORD_TOKEN": TOKEN, "PITWALL_API_BASE": discord.api_base,
-                        "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(tmp_path / "p.sqlite3")})
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=environ,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        environ = pitwall_environ(discord, tmp_path / "p.sqlite3")
+        process = await pitwall_process(environ, "run")
         try:
             await discord.wait_ready(timeout=30)
             embed, _, _ = reply_of(await discord.invoke("podium", {"competition": "NC", "year": 2021}))
@@ -79,9 +88,7 @@ async def test_pitwall_run_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp
             # What a container's health check runs: it reads the heartbeat the bot records.
             async with asyncio.timeout(20):
                 while True:
-                    check = await asyncio.create_subprocess_exec(
-                        sys.executable, "-m", "bot", "health", cwd=PROJECT_ROOT, env=environ,
-                        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+                    check = await pitwall_process(environ, "health")
                     said, _ = await check.communicate()
                     if check.returncode == 0:
                         break
@@ -99,13 +106,9 @@ async def test_pitwall_run_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp
 async def test_pitwall_sync_pushes_the_commands_to_one_guild_and_exits(tmp_path: Path) -> None:
     async with standin() as discord:
         guild = discord.add_guild("Dev")
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
-        environ.update({"DISCORD_TOKEN": TOKEN, "PITWALL_API_BASE": discord.api_base,
-                        "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(tmp_path / "s.sqlite3")})
+        environ = pitwall_environ(discord, tmp_path / "s.sqlite3")
         for _ in range(2):  # forced: the second sync happens although nothing changed
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "sync", "--guild", str(guild.id), cwd=PROJECT_ROOT, env=environ,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            process = await pitwall_process(environ, "sync", "--guild", str(guild.id))
             stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
             assert process.returncode == 0, (stdout + stderr).decode()
         assert {c["name"] for c in discord.synced_commands(guild_id=guild.id)} == {
@@ -117,17 +120,11 @@ async def test_a_second_pitwall_on_the_same_database_refuses_to_start(tmp_path: 
     async with standin() as discord:
         guild = discord.add_guild("Paddock")
         channel = discord.add_channel(guild.id, "general")
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("PITWALL_", "DISCORD_"))}
-        environ.update({"DISCORD_TOKEN": TOKEN, "PITWALL_API_BASE": discord.api_base,
-                        "PITWALL_GATEWAY_URL": discord.gateway_url, "PITWALL_DB_PATH": str(tmp_path / "one.sqlite3")})
-        first = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=environ,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        environ = pitwall_environ(discord, tmp_path / "one.sqlite3")
+        first = await pitwall_process(environ, "run")
         try:
             await discord.wait_ready(timeout=30)
-            second = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=environ,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            second = await pitwall_process(environ, "run")
             _, refused = await asyncio.wait_for(second.communicate(), timeout=30)
             assert second.returncode == 2
             lines = [line for line in refused.decode().splitlines() if line.startswith("pitwall:")]
