@@ -48,7 +48,7 @@ def inert(text: str) -> str:
     or invisible characters (already dropped by `clean_user_text`)."""
     text = clean_user_text(text)
     text = _MARKDOWN.sub(r"\\\1", text)
-    text = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*):/", "\\1:\u200b/", text)  # https:// → https:​//
+    text = text.replace(":/", ":\u200b/")  # https:// → https:\u200b//, wherever the scheme starts
     return text.replace("@", "@\u200b").replace("<", "‹").replace(">", "›")
 
 

@@ -186,12 +186,12 @@ async def follow_up(interaction: discord.Interaction, asker: int, issued: int, l
 
     bot = _bot(interaction)
     now = bot.clock.now()
-    if now - datetime.fromtimestamp(issued, UTC) > LIFETIME:
-        await _expired(interaction, _command_of(bot, line))
-        return
-    if interaction.user.id != asker:
+    if interaction.user.id != asker:  # first: someone else's click must neither change nor strip the answer
         notice = notice_answer(t("nav.not_yours", command=_command_of(bot, line)))
         await interaction.response.send_message(embed=to_embed(notice), ephemeral=True)
+        return
+    if now - datetime.fromtimestamp(issued, UTC) > LIFETIME:
+        await _expired(interaction, _command_of(bot, line))
         return
     await update_in_time(interaction, answer_line(interaction, line), page=page)
 

@@ -23,6 +23,7 @@ T = TypeVar("T")
 
 # Discord drops an interaction not answered within 3 s. Past this much thinking, defer and follow up.
 DEFER_AFTER = 2.0
+DEADLINE_MARGIN = 2.5  # defer by this many seconds after the interaction was created, whatever else happened
 
 
 def _view(interaction: discord.Interaction, answer: Answer, page: int) -> discord.ui.View | None:
@@ -75,7 +76,9 @@ async def _within_deadline(interaction: discord.Interaction, question: Awaitable
     User errors become polite answers here so that a slow path and a fast one answer the same way.
     """
     task = asyncio.ensure_future(question)
-    done, _ = await asyncio.wait({task}, timeout=defer_after)
+    # Discord's 3 s count from the interaction's creation, not from when this handler got to run (a busy loop).
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    done, _ = await asyncio.wait({task}, timeout=max(0.0, min(defer_after, DEADLINE_MARGIN - age)))
     if not done:
         try:
             # A command shows "thinking…"; a click keeps its message as it is until the update arrives.

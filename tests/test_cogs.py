@@ -115,6 +115,7 @@ class FakeInteraction:
 
     def __post_init__(self) -> None:
         self.client = SimpleNamespace(clock=FixedClock(NOW))
+        self.created_at = discord.utils.utcnow()
         self.user = SimpleNamespace(id=1)
         self.response = FakeResponse(self.calls)
         self.response.on_defer = self.deferred.set  # type: ignore[method-assign]

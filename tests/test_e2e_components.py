@@ -123,3 +123,12 @@ async def test_an_error_behind_a_button_goes_to_the_clicker_alone(discord: Disco
     assert set(buttons(message)) == {"◀ 2024"}  # 2026 is not decided: no button promises it
     embed, ephemeral, _ = reply_of(await discord.invoke("podium", {"competition": "nations-cup", "year": 2026}))
     assert ephemeral and "not decided yet" in embed["description"]
+
+
+async def test_someone_elses_click_on_expired_buttons_leaves_them_alone(discord: DiscordStandIn, pitwall: PitwallBot,
+                                                                        clock: FixedClock) -> None:
+    message = await podium(discord)
+    clock.advance(timedelta(minutes=16))
+    click = await discord.click(message, label="◀ 2020", user=discord.add_user("passer-by"))
+    assert click.ephemeral and "Only the member who asked" in click.embeds[0]["description"]
+    assert set(buttons(message)) == {"◀ 2020", "2022 ▶"}  # the asker's message is untouched

@@ -35,3 +35,10 @@ def test_invisible_and_control_characters_are_dropped() -> None:
 def test_normalise_and_compact_fold_case_accents_and_punctuation() -> None:
     assert normalise("Coupe-des-Nátions!") == "coupe des nations"
     assert compact("GT-7") == compact("gt 7") == "gt7"
+
+
+def test_inert_breaks_a_link_wherever_its_scheme_starts() -> None:
+    from bot.names import inert
+
+    for text in ("https://evil.example", "1https://evil.example", "Cup_https://evil.example", "éhttps://x.y"):
+        assert "://" not in inert(text), text

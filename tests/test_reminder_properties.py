@@ -101,7 +101,7 @@ Op = tuple[str, int]
 ops = st.lists(st.one_of(
     st.tuples(st.just("advance"), st.integers(1, 60 * 48)),  # minutes
     st.tuples(st.just("move"), st.integers(0, 6)),  # to that many days after 2 December
-    st.tuples(st.sampled_from(["pause", "resume", "refuse", "allow", "refuse_marks", "restart",
+    st.tuples(st.sampled_from(["pause", "resume", "refuse", "allow", "refuse_marks", "restart", "zone",
                                "crash", "crash_after_claim", "crash_after_post"]), st.just(0)),
 ), min_size=1, max_size=14)
 
@@ -142,6 +142,9 @@ async def run(sequence: list[Op], directory: Path) -> DiscordLike:
                 discord.refusing = op == "refuse"
             elif op == "refuse_marks":
                 bot.refuse_marks = 2
+            elif op == "zone":  # a new zone re-plans every reminder
+                zone = "Europe/Paris" if (await rows.settings(GUILD)).timezone == "UTC" else "UTC"
+                await core.reminders.set_timezone(GUILD, zone, None)
             elif op == "restart":
                 await bot.dispatcher.stop()
                 await bot.start()

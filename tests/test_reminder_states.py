@@ -9,10 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import Core
-from bot.reminders.dispatcher import ReminderDispatcher
+from bot.reminders.dispatcher import DeliveryFailed, ReminderDispatcher
 from bot.reminders.messages import OutgoingReminder
 from bot.reminders.states import NONCE_TRUST
 from bot.store import Store
@@ -167,3 +169,102 @@ async def test_the_unconfirmed_migration_keeps_every_row_and_never_reuses_an_id(
             assert (await cursor.fetchone()) == (10,)
     finally:
         await store.close()
+
+
+class DiscordWithLostAnswers(FakePoster):
+    """Posts (deduplicating a nonce for three minutes, as Discord does) but loses the next `lost` answers."""
+
+    def __init__(self, clock: FixedClock, lost: int) -> None:
+        super().__init__()
+        self.clock, self.lost, self.first_seen = clock, lost, dict[str, Any]()
+
+    async def post(self, channel_id: int, message: OutgoingReminder, nonce: str) -> int | None:
+        seen = self.first_seen.get(nonce)
+        if seen is None or self.clock.now() - seen > NONCE_TRUST + timedelta(minutes=1):
+            self.first_seen[nonce] = self.clock.now()
+            await super().post(channel_id, message, nonce)
+        if self.lost:
+            self.lost -= 1
+            raise DeliveryFailed("HTTP 503 (code 0)")
+        return 1
+
+
+async def test_a_send_retried_past_the_nonce_window_is_unconfirmed_never_posted_twice(core: Core,
+                                                                                      clock: FixedClock) -> None:
+    subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "0", None, ADMIN)
+    poster = DiscordWithLostAnswers(clock, lost=20)  # every answer lost: a 503 after each write
+    dispatcher = dispatcher_for(core, poster)
+    await dispatcher.recover()
+    dispatcher.start()
+    try:
+        clock.set(utc(2026, 12, 10, 9))
+        for _ in range(12):  # follow the retries, minutes apart
+            await settle(dispatcher, clock)
+            next_at = await core.store.reminders.next_attempt_at()
+            if next_at is None:
+                break
+            clock.set(max(next_at, clock.now()))
+    finally:
+        await dispatcher.stop()
+    assert len(poster.posts) == 1  # posted once; never a second message once Discord forgot the nonce
+    [reminder] = await core.store.reminders.reminders(subscribed.subscription.id)
+    assert reminder.state == "unconfirmed"
+
+
+async def test_a_new_zone_while_a_reminder_is_being_posted_does_not_post_it_twice(core: Core,
+                                                                                 clock: FixedClock) -> None:
+    subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "0", None, ADMIN)
+    gate, entered = asyncio.Event(), asyncio.Event()
+
+    class GatedPoster(FakePoster):
+        async def post(self, channel_id: int, message: OutgoingReminder, nonce: str) -> int | None:
+            entered.set()
+            await gate.wait()
+            return await super().post(channel_id, message, nonce)
+
+    poster = GatedPoster()
+    dispatcher = dispatcher_for(core, poster)
+    await dispatcher.recover()
+    dispatcher.start()
+    try:
+        clock.set(utc(2026, 12, 10, 12))  # due 09:00 UTC: three hours late, within the grace window
+        dispatcher.wake()
+        await asyncio.wait_for(entered.wait(), timeout=5)
+        await core.reminders.set_timezone(GUILD, "Europe/Paris", None)  # 09:00 Paris is 08:00 UTC: also past
+        gate.set()
+        await settle(dispatcher, clock, clock.now() + timedelta(hours=1))
+    finally:
+        await dispatcher.stop()
+    assert len(poster.posts) == 1
+    [reminder] = await core.store.reminders.reminders(subscribed.subscription.id)
+    assert reminder.state == "sent"
+
+
+async def test_claims_whose_releases_cannot_be_read_are_given_back(core: Core, clock: FixedClock,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "0", None, ADMIN)
+    poster = FakePoster()
+    dispatcher = dispatcher_for(core, poster)
+    await dispatcher.recover()
+    real_targets = core.reminders.targets
+    failures = 1
+
+    async def flaky_targets(guild_id: int) -> Any:
+        nonlocal failures
+        if failures:
+            failures -= 1
+            raise sqlite3.OperationalError("disk I/O error")
+        return await real_targets(guild_id)
+
+    monkeypatch.setattr(core.reminders, "targets", flaky_targets)
+    dispatcher.start()
+    try:
+        clock.set(utc(2026, 12, 10, 9))
+        dispatcher.wake()
+        await asyncio.sleep(0.1)
+        [reminder] = await core.store.reminders.reminders(subscribed.subscription.id)
+        assert reminder.state == "pending"  # given back, not left claimed for a restart to call unconfirmed
+        await settle(dispatcher, clock, clock.now() + timedelta(seconds=6))
+    finally:
+        await dispatcher.stop()
+    assert len(poster.posts) == 1

@@ -22,7 +22,7 @@ from typing import Protocol
 from bot.reminders.messages import OutgoingReminder, compose, is_late
 from bot.reminders.model import Delivery, Reminder
 from bot.reminders.service import ReleaseTarget, ReminderService
-from bot.reminders.states import NONCE_TRUST, RELEASED
+from bot.reminders.states import NONCE_TRUST, RELEASED, UNCONFIRMED, UNCONFIRMED_REASON
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,8 @@ class ReminderDispatcher:
         self._task: asyncio.Task[None] | None = None
         self.idle = asyncio.Event()  # set while sleeping with nothing due: tests and benchmarks wait on it
         self.install = ""  # this database's random id, part of every nonce (read in recover)
-        self._active: set[int] = set()  # reminders this process is sending right now
+        self._active: set[int] = set()  # reminders this process has claimed and not yet settled
+        self._posting: set[int] = set()  # of those, the ones whose post request is under way
         # Posts that went out but whose mark the database refused: retried until recorded (never re-sent).
         self._unsettled: dict[int, Callable[[], Awaitable[bool]]] = {}
         self._stopping = False
@@ -117,6 +118,12 @@ class ReminderDispatcher:
                 self._task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
+                # Claims still waiting for a slot were never sent: give them back. Those being posted stay
+                # claimed, for the next start to re-send with their nonce or mark unconfirmed.
+                unsent = self._active - self._posting
+                with contextlib.suppress(Exception):
+                    if unsent and await self.rows.release_claims(unsent):
+                        log.info("gave back %d unsent reminder claim(s)", len(unsent))
             self._task = None
 
     def wake(self) -> None:
@@ -150,6 +157,8 @@ class ReminderDispatcher:
             except Exception:
                 log.exception("reminder dispatcher step failed; trying again shortly")
                 await self._sleep_until(self.clock.now() + timedelta(seconds=5))
+        if self._unsettled:  # one last try to record what was posted before stopping
+            await self._record_unsettled()
 
     async def _step(self) -> None:
         self._wake.clear()
@@ -185,8 +194,14 @@ class ReminderDispatcher:
         if not deliveries:
             return
         targets: dict[int, dict[str, ReleaseTarget]] = {}
-        for guild_id in {d.subscription.guild_id for d in deliveries}:
-            targets[guild_id] = {x.key: x for x in await self.service.targets(guild_id)}
+        try:
+            for guild_id in {d.subscription.guild_id for d in deliveries}:
+                targets[guild_id] = {x.key: x for x in await self.service.targets(guild_id)}
+        except Exception:
+            # Nothing was sent: give the claims back rather than leave them claimed until a restart.
+            log.exception("could not read the releases of %d claimed reminder(s); giving them back", len(deliveries))
+            await self.rows.release_claims(d.reminder.id for d in deliveries)
+            raise
         ordered = _round_robin_by_channel(deliveries)
         # Every delivery settles its own row, whatever happens to the others.
         await asyncio.gather(*(self._deliver_safely(d, targets[d.subscription.guild_id]) for d in ordered))
@@ -250,9 +265,18 @@ class ReminderDispatcher:
             if self._stopping:
                 await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))
                 return
+            first = reminder.first_sent_at
+            if reminder.attempts > 1 and first is not None and self.clock.now() - first > NONCE_TRUST:
+                # An earlier try (a timeout, a 5xx) may have posted it, and Discord no longer knows the nonce.
+                await self._record(reminder, lambda: self.rows.settle(reminder, UNCONFIRMED, UNCONFIRMED_REASON))
+                log.warning("reminder %s: an earlier send may have been posted and its nonce window is over; "
+                            "marked unconfirmed, not sent again", reminder.id)
+                return
+            self._posting.add(reminder.id)
             try:
                 message_id = await self.poster.post(subscription.channel_id, message, reminder.nonce(self.install))
             except DeliveryRefused as refusal:
+                self._posting.discard(reminder.id)
                 paused_at, reason = self.clock.now(), str(refusal)
                 await self._record(reminder, lambda: self.rows.hold_and_pause(reminder, subscription.id, reason,
                                                                               paused_at))
@@ -261,6 +285,7 @@ class ReminderDispatcher:
                             subscription.guild_id, subscription.channel_id, refusal)
                 return
             except DeliveryRejected as rejection:
+                self._posting.discard(reminder.id)
                 rejected = str(rejection)
                 await self._record(reminder, lambda: self.rows.mark_missed(reminder, rejected))
                 self.stats.missed += 1
@@ -268,6 +293,7 @@ class ReminderDispatcher:
                             subscription.guild_id, subscription.channel_id, rejection)
                 return
             except DeliveryFailed as failure:
+                self._posting.discard(reminder.id)
                 delay = timedelta(seconds=min(600, 5 * 2 ** min(reminder.attempts, 7)))
                 retry_at, failed = self.clock.now() + delay, str(failure)
                 await self._record(reminder, lambda: self.rows.retry_later(reminder, retry_at, failed))
@@ -275,6 +301,7 @@ class ReminderDispatcher:
                 log.warning("reminder %s not delivered (%s); retrying in %s", reminder.id, failure, delay)
                 self.wake()
                 return
+            self._posting.discard(reminder.id)
             sent_at = self.clock.now()
             await self._record(reminder, lambda: self.rows.mark_sent(reminder, message_id, sent_at))
             self.stats.sent += 1

@@ -77,6 +77,7 @@ class Reminder:
     sent_at: datetime | None
     message_id: int | None
     last_error: str | None
+    first_sent_at: datetime | None = None  # when this generation's nonce was first used (see states.NONCE_TRUST)
 
     def nonce(self, install: str) -> str:
         """Derived from the reminder's identity: a resend after a crash is the same message to Discord.

@@ -20,8 +20,9 @@
   guarded function (`settle` in `bot/store/reminder_rows.py`) that applies the outcome only if the reminder is still
   claimed *and* still of the generation that was claimed. For a stale generation the outcome does nothing, and the
   reminder is requeued for its new due time (**requeue**): a send for an old date never counts for the new one.
-- **unconfirmed**: the dispatcher at start-up, for a claim a stopped process left behind that is older than the
-  nonce window Discord deduplicates within: its send may or may not have reached Discord. Re-sending it could post
+- **unconfirmed**: a send whose outcome is unknown once Discord's nonce window is over, counted from the first
+  time this generation's nonce was used (`first_sent_at`): at start-up, for a claim a stopped process left
+  behind; and before a retry after a timeout or a 5xx, which may have posted. Never re-sent. Re-sending it could post
   twice, so it is never re-sent: it is counted in `/reminders list` as "not confirmed" for the admin to check. Within
   the window it is re-sent with the same nonce, and Discord returns the first message instead of posting another.
 """
@@ -55,9 +56,9 @@ SENT = Outcome("sent", "sent", "sent_at = ?, message_id = ?, last_error = NULL")
 MISSED = Outcome("missed", "missed", "last_error = ?")
 CANCELLED = Outcome("cancelled", "cancelled", "last_error = ?")
 RETRY = Outcome("retry", "pending", "attempt_at = ?, last_error = ?")
-HOLD = Outcome("hold", "pending", "last_error = ?")
+HOLD = Outcome("hold", "pending", "last_error = ?, first_sent_at = NULL")  # refused: certainly not posted
 UNCONFIRMED = Outcome("unconfirmed", "unconfirmed", "last_error = ?")
-RELEASED = Outcome("release", "pending", "last_error = ?")  # a stopping process gives back a claim it never sent
+RELEASED = Outcome("release", "pending", "last_error = ?, first_sent_at = NULL")  # given back, never sent
 OUTCOMES = (SENT, MISSED, CANCELLED, RETRY, HOLD, UNCONFIRMED, RELEASED)
 
 # The reason an unconfirmed reminder shows (a code, rendered for the admin by bot/reminders/render.py).

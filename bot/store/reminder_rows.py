@@ -35,8 +35,9 @@ from bot.store.database import Database
 from bot.store.state_rows import StateRows
 
 _REMINDER_COLUMNS = ("r.id, r.subscription_id, r.release_key, r.offset, r.release_on, r.anchor_at, r.due_at,"
-                     " r.attempt_at, r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error")
-_REMINDER_WIDTH = 14
+                     " r.attempt_at, r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error,"
+                     " r.first_sent_at")
+_REMINDER_WIDTH = 15
 INSTALL_KEY = "install_id"
 # A nonce is install id + reminder id + "g" + generation, within Discord's 25 characters up to ids of 10^14.
 INSTALL_ID_LENGTH = 6
@@ -59,9 +60,11 @@ def _subscription(row: Iterable[Any]) -> Subscription:
 
 
 def _reminder(row: Iterable[Any]) -> Reminder:
-    id_, sub, key, offset, release_on, anchor, due, attempt, state, generation, attempts, sent, message, error = row
+    (id_, sub, key, offset, release_on, anchor, due, attempt, state, generation, attempts, sent, message, error,
+     first_sent) = row
     return Reminder(id_, sub, key, offset, release_on, datetime.fromisoformat(anchor), datetime.fromisoformat(due),
-                    datetime.fromisoformat(attempt), state, generation, attempts, _instant(sent), message, error)
+                    datetime.fromisoformat(attempt), state, generation, attempts, _instant(sent), message, error,
+                    _instant(first_sent))
 
 
 class ReminderRows:
@@ -230,22 +233,27 @@ class ReminderRows:
         Channels take turns (each channel's earliest first, then each one's second, ...): Discord limits posts
         per channel, so a batch spread over many channels is sent at the global pace instead of waiting on one.
         """
-        async with self._store.transaction() as db, db.execute(
-            "UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1 WHERE id IN ("
-            " SELECT id FROM (SELECT r.id, r.attempt_at, ROW_NUMBER() OVER ("
-            "  PARTITION BY s.channel_id ORDER BY r.attempt_at, r.id) AS turn"
-            "  FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
-            "  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL)"
-            " ORDER BY turn, attempt_at, id LIMIT ?) RETURNING id", (_iso(now), _iso(now), limit)) as cursor:
-            ids = [row[0] for row in await cursor.fetchall()]
-        return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+        async with self._store.transaction() as db:
+            async with db.execute(
+                "UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1,"
+                " first_sent_at = COALESCE(first_sent_at, ?) WHERE id IN ("
+                " SELECT id FROM (SELECT r.id, r.attempt_at, ROW_NUMBER() OVER ("
+                "  PARTITION BY s.channel_id ORDER BY r.attempt_at, r.id) AS turn"
+                "  FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
+                "  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL)"
+                " ORDER BY turn, attempt_at, id LIMIT ?) RETURNING id",
+                    (_iso(now), _iso(now), _iso(now), limit)) as cursor:
+                ids = [row[0] for row in await cursor.fetchall()]
+            # Read in the same transaction: if this fails, the claim is rolled back rather than left behind.
+            return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
 
     async def in_flight(self, claimed_since: datetime | None = None) -> list[Delivery]:
         """Reminders claimed but never settled (a previous process stopped mid-delivery); with `claimed_since`,
         only those claimed at or after it (recent enough for Discord to still know their nonce)."""
         if claimed_since is None:
             return await self._deliveries("r.state = 'claimed'", ())
-        return await self._deliveries("r.state = 'claimed' AND r.claimed_at >= ?", (_iso(claimed_since),))
+        return await self._deliveries("r.state = 'claimed' AND COALESCE(r.first_sent_at, r.claimed_at) >= ?",
+                                      (_iso(claimed_since),))
 
     async def unconfirm_claims(self, claimed_before: datetime, keep: Iterable[int] = ()) -> int:
         """The `unconfirmed` transition: claims older than `claimed_before` that no send in this process still
@@ -253,7 +261,7 @@ class ReminderRows:
         async with self._store.transaction() as db:
             cursor = await db.execute(
                 "UPDATE reminder SET state = 'unconfirmed', last_error = ? WHERE state = 'claimed'"
-                " AND claimed_at < ? AND id NOT IN (SELECT value FROM json_each(?))",
+                " AND COALESCE(first_sent_at, claimed_at) < ? AND id NOT IN (SELECT value FROM json_each(?))",
                 (UNCONFIRMED_REASON, _iso(claimed_before), json.dumps(sorted(keep))))
             return cursor.rowcount
 
@@ -268,6 +276,14 @@ class ReminderRows:
             f"SELECT {_REMINDER_COLUMNS} FROM reminder r WHERE r.subscription_id = ?"  # noqa: S608
             " ORDER BY r.due_at, r.id", (subscription_id,))
         return [_reminder(row) for row in rows]
+
+    async def release_claims(self, ids: Iterable[int]) -> int:
+        """The `release` transition for claims known not to have been sent (nothing read, nothing posted)."""
+        async with self._store.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE reminder SET state = 'pending', first_sent_at = NULL WHERE state = 'claimed'"
+                " AND id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
+            return cursor.rowcount
 
     async def settle(self, reminder: Reminder, outcome: Outcome, *values: Any,
                      pause: tuple[int, str, datetime] | None = None) -> bool:
@@ -363,13 +379,15 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
         if state == "pending" and changed:
             await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, attempt_at = ?"
                              " WHERE id = ?", (plan.release_on, anchor, due, due, reminder_id))
-        elif state == "claimed" and changed:
-            await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?,"
+        elif state == "claimed" and moved:
+            # The send in flight is for the old date: a new generation (so a new nonce) for the new one.
+            await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, first_sent_at = NULL,"
                              " generation = generation + 1 WHERE id = ?", (plan.release_on, anchor, due, reminder_id))
         elif state in REARMABLE and (moved or state == "cancelled") and plan.due_at > now:
             await db.execute(
                 "UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, attempt_at = ?, state = 'pending',"
-                " generation = generation + 1, attempts = 0, sent_at = NULL, message_id = NULL, last_error = NULL"
+                " generation = generation + 1, attempts = 0, sent_at = NULL, message_id = NULL, last_error = NULL,"
+                " first_sent_at = NULL"
                 " WHERE id = ?", (plan.release_on, anchor, due, due, reminder_id))
         elif changed:
             await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ? WHERE id = ?",

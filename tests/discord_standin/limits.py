@@ -38,7 +38,9 @@ CALLBACKS_FOR: dict[int, frozenset[int]] = {
 SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE, IS_COMPONENTS_V2 = 4, 64, 4096, 8192, 32768
 CREATE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | IS_VOICE_MESSAGE | IS_COMPONENTS_V2
 INTERACTION_FLAGS = CREATE_FLAGS | EPHEMERAL  # responses and follow-ups may also be ephemeral
-EDIT_FLAGS = SUPPRESS_EMBEDS | IS_COMPONENTS_V2  # "only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can be set" on an edit
+# On an edit only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can change, and Discord asks for the flags already set to be
+# sent back (it ignores the rest): an edit's flags are never refused.
+EDIT_FLAGS = ~0
 
 CONTENT_LIMIT = 2000
 EMBEDS_TOTAL_LIMIT = 6000
@@ -308,7 +310,7 @@ def _components(components: Any, path: Path) -> Iterator[Violation]:
         for c_index, child in enumerate(children):
             here = (*path, r_index, "components", c_index)
             custom_id = child.get("custom_id")
-            if child.get("type") == 2:
+            if child.get("type") == 2 and child.get("style") != 6:  # a premium button (6) has an sku_id instead
                 is_link = child.get("style") == 5
                 if is_link == bool(custom_id) or is_link != bool(child.get("url")):
                     yield Violation(here, "BUTTON_COMPONENT_INVALID",

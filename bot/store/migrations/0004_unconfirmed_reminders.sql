@@ -1,6 +1,7 @@
 -- A reminder whose send may or may not have reached Discord, past the window in which Discord deduplicates its
 -- nonce, is 'unconfirmed': never re-sent (that could post twice), shown to the admin. SQLite cannot change a CHECK
--- constraint in place, so the table is rebuilt with the same rows and ids.
+-- constraint in place, so the table is rebuilt with the same rows and ids. `first_sent_at` is when the current
+-- generation's nonce was first used: past Discord's window from then, a send of unknown outcome is not repeated.
 CREATE TABLE reminder_new (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     subscription_id INTEGER NOT NULL REFERENCES subscription (id) ON DELETE CASCADE,
@@ -18,6 +19,7 @@ CREATE TABLE reminder_new (
     sent_at         TEXT,
     message_id      INTEGER,
     last_error      TEXT,
+    first_sent_at   TEXT,
     UNIQUE (subscription_id, release_key, offset)
 );
 INSERT INTO reminder_new (id, subscription_id, release_key, offset, release_on, anchor_at, due_at, attempt_at, state,
