@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -32,14 +33,7 @@ class Core:
         are logged); with no previous one, DatasetError is raised.
         """
         store = await Store.open(settings.db_path)
-        try:
-            await _load_dataset(store, settings, clock)
-            services = Services(store, clock)
-            await services.refresh()
-        except BaseException:
-            await store.close()
-            raise
-        return cls(store, services, Questions(services), ReminderService(services))
+        return await cls._around(store, clock, _load_dataset(store, settings, clock))
 
     @classmethod
     async def open_offline(cls, settings: Settings, clock: Clock) -> tuple[Core, list[str]]:
@@ -55,19 +49,27 @@ class Core:
         except StoreMissing:
             log.info("no database at %s: answering from %s in memory", settings.db_path, settings.data_dir)
             store = await Store.open_memory()
-            try:
-                await _load_dataset(store, settings, clock)
-            except BaseException:
-                await store.close()
-                raise
+            return await cls._around(store, clock, _load_dataset(store, settings, clock)), notes
         else:
             if await store.dataset.content_hash() != content_hash(settings.data_dir):
                 notes.append(f"{settings.data_dir} has changed since it was loaded into {settings.db_path}; "
                              "these answers come from the database. Restart the bot, or stop it and run "
                              "`pitwall data load`, to load it.")
-        services = Services(store, clock)
-        await services.refresh()
-        return cls(store, services, Questions(services), ReminderService(services)), notes
+        return await cls._around(store, clock), notes
+
+    @classmethod
+    async def _around(cls, store: Store, clock: Clock, prepare: Awaitable[None] | None = None) -> Core:
+        """The services around an open store (after `prepare`, such as loading the dataset); the store is closed
+        if that fails."""
+        try:
+            if prepare is not None:
+                await prepare
+            services = Services(store, clock)
+            await services.refresh()
+        except BaseException:
+            await store.close()
+            raise
+        return cls(store, services, Questions(services), ReminderService(services))
 
     async def close(self) -> None:
         await self.store.close()

@@ -21,7 +21,6 @@ BLANK = "—"
 MAX_SOURCES_SHOWN = 5  # the first are the official ones; more would crowd out the answer
 
 
-
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

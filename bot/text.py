@@ -162,10 +162,8 @@ def tp(key: str, /, locale: str = "en", **values: Any) -> Content:
     """Like `t`, where values may be typed pieces (an instant, a channel, a role) or Text: they stay pieces."""
     if not any(isinstance(v, Moment | ChannelRef | RoleRef | Link | tuple) for v in values.values()):
         return t(key, locale, **values)
-    catalog = CATALOGS.get(locale.split("-")[0], EN)
-    template = catalog.get(key) or EN[key]
     parts: list[Content] = []
-    for literal, name, spec, conversion in Formatter().parse(template):
+    for literal, name, spec, conversion in Formatter().parse(_template(key, locale)):
         parts.append(literal)
         if name is None:
             continue
@@ -181,6 +179,8 @@ def tp(key: str, /, locale: str = "en", **values: Any) -> Content:
 
 def t(key: str, /, locale: str = "en", **values: Any) -> str:
     """The sentence `key` in `locale` (English where the locale has none), filled with `values`."""
-    catalog = CATALOGS.get(locale.split("-")[0], EN)
-    template = catalog.get(key) or EN[key]
-    return template.format(**values)
+    return _template(key, locale).format(**values)
+
+
+def _template(key: str, locale: str) -> str:
+    return CATALOGS.get(locale.split("-")[0], EN).get(key) or EN[key]

@@ -268,3 +268,14 @@ async def test_claims_whose_releases_cannot_be_read_are_given_back(core: Core, c
     finally:
         await dispatcher.stop()
     assert len(poster.posts) == 1
+
+
+async def test_a_claim_given_back_after_its_release_moved_waits_for_the_new_date(core: Core, clock: FixedClock) -> None:
+    await core.reminders.save_custom(GUILD, "Cup final", "2026-12-20", None, None, ADMIN)
+    subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "cup final", "1d", None, ADMIN)
+    clock.set(utc(2026, 12, 19, 9))
+    [claimed] = await core.store.reminders.claim_due(clock.now(), 10)
+    await core.reminders.save_custom(GUILD, "Cup final", "2026-12-27", None, None, ADMIN)  # moved meanwhile
+    assert await core.store.reminders.release_claims([claimed.reminder.id]) == 1  # never sent: given back
+    [reminder] = await core.store.reminders.reminders(subscribed.subscription.id)
+    assert (reminder.state, reminder.attempt_at) == ("pending", utc(2026, 12, 26, 9))  # not at the old time

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 from discord.utils import format_dt
 
-from bot.answer import Answer, ChannelRef, Content, Field, Link, Moment, Piece, RoleRef, SourceRef, pieces_of
+from bot.answer import Answer, ChannelRef, Content, Field, Link, Moment, Piece, RoleRef, pieces_of
 from bot.present import (
     BLANK,
     DESCRIPTION_LIMIT,
@@ -95,6 +95,4 @@ def to_embed(answer: Answer, page: int = 0) -> discord.Embed:
     return embed
 
 
-
-
-__all__ = ["COLOUR_ANSWER", "COLOUR_ERROR", "SourceRef", "discord_pages", "discord_text", "to_embed"]
+__all__ = ["COLOUR_ANSWER", "COLOUR_ERROR", "discord_pages", "discord_text", "to_embed"]

@@ -144,7 +144,7 @@ class ReminderDispatcher:
             if unconfirmed:
                 log.warning("%d reminder(s) claimed over %s ago by a stopped process are unconfirmed: they may or may"
                             " not have been posted, and are not sent again", unconfirmed, NONCE_TRUST)
-            await self._deliver(await self.rows.in_flight(claimed_since=now - NONCE_TRUST))
+            await self._deliver(await self.rows.in_flight())  # what is left is recent enough to re-send
         except Exception:
             log.exception("resolving reminders left in flight failed; the next start tries again")
 
@@ -241,13 +241,23 @@ class ReminderDispatcher:
             retry_at, error = self.clock.now() + timedelta(minutes=1), f"internal error: {exc.__class__.__name__}"
             await self._record(delivery.reminder, lambda: self.rows.retry_later(delivery.reminder, retry_at, error))
 
+    async def _post(self, delivery: Delivery, message: OutgoingReminder) -> int | None:
+        """Post, noting the reminder as being posted meanwhile: a hard stop must not give back a claim whose
+        post may have reached Discord (a cancelled post stays noted)."""
+        reminder = delivery.reminder
+        self._posting.add(reminder.id)
+        try:
+            message_id = await self.poster.post(delivery.subscription.channel_id, message, reminder.nonce(self.install))
+        except Exception:
+            self._posting.discard(reminder.id)
+            raise
+        self._posting.discard(reminder.id)
+        return message_id
+
     async def _deliver_one(self, delivery: Delivery, targets: dict[str, ReleaseTarget]) -> None:
         reminder, subscription = delivery.reminder, delivery.subscription
         async with self._slots:
             now = self.clock.now()
-            if self._stopping:  # not sent: give the claim back, for the next start
-                await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))
-                return
             if now - reminder.due_at > self.grace:
                 reason = f"due {reminder.due_at.isoformat()}, past the grace window"
                 await self._record(reminder, lambda: self.rows.mark_missed(reminder, reason))
@@ -262,7 +272,7 @@ class ReminderDispatcher:
             late = reminder.attempts <= 1 and is_late(reminder.due_at, now, self.late_after.total_seconds())
             message = compose(delivery, target, late=late)
             await self.pacer.wait()
-            if self._stopping:
+            if self._stopping:  # not sent: give the claim back, for the next start
                 await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))
                 return
             first = reminder.first_sent_at
@@ -272,11 +282,9 @@ class ReminderDispatcher:
                 log.warning("reminder %s: an earlier send may have been posted and its nonce window is over; "
                             "marked unconfirmed, not sent again", reminder.id)
                 return
-            self._posting.add(reminder.id)
             try:
-                message_id = await self.poster.post(subscription.channel_id, message, reminder.nonce(self.install))
+                message_id = await self._post(delivery, message)
             except DeliveryRefused as refusal:
-                self._posting.discard(reminder.id)
                 paused_at, reason = self.clock.now(), str(refusal)
                 await self._record(reminder, lambda: self.rows.hold_and_pause(reminder, subscription.id, reason,
                                                                               paused_at))
@@ -285,7 +293,6 @@ class ReminderDispatcher:
                             subscription.guild_id, subscription.channel_id, refusal)
                 return
             except DeliveryRejected as rejection:
-                self._posting.discard(reminder.id)
                 rejected = str(rejection)
                 await self._record(reminder, lambda: self.rows.mark_missed(reminder, rejected))
                 self.stats.missed += 1
@@ -293,7 +300,6 @@ class ReminderDispatcher:
                             subscription.guild_id, subscription.channel_id, rejection)
                 return
             except DeliveryFailed as failure:
-                self._posting.discard(reminder.id)
                 delay = timedelta(seconds=min(600, 5 * 2 ** min(reminder.attempts, 7)))
                 retry_at, failed = self.clock.now() + delay, str(failure)
                 await self._record(reminder, lambda: self.rows.retry_later(reminder, retry_at, failed))
@@ -301,7 +307,6 @@ class ReminderDispatcher:
                 log.warning("reminder %s not delivered (%s); retrying in %s", reminder.id, failure, delay)
                 self.wake()
                 return
-            self._posting.discard(reminder.id)
             sent_at = self.clock.now()
             await self._record(reminder, lambda: self.rows.mark_sent(reminder, message_id, sent_at))
             self.stats.sent += 1

@@ -247,22 +247,17 @@ class ReminderRows:
             # Read in the same transaction: if this fails, the claim is rolled back rather than left behind.
             return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
 
-    async def in_flight(self, claimed_since: datetime | None = None) -> list[Delivery]:
-        """Reminders claimed but never settled (a previous process stopped mid-delivery); with `claimed_since`,
-        only those claimed at or after it (recent enough for Discord to still know their nonce)."""
-        if claimed_since is None:
-            return await self._deliveries("r.state = 'claimed'", ())
-        return await self._deliveries("r.state = 'claimed' AND COALESCE(r.first_sent_at, r.claimed_at) >= ?",
-                                      (_iso(claimed_since),))
+    async def in_flight(self) -> list[Delivery]:
+        """Reminders claimed but never settled: a previous process stopped mid-delivery."""
+        return await self._deliveries("r.state = 'claimed'", ())
 
-    async def unconfirm_claims(self, claimed_before: datetime, keep: Iterable[int] = ()) -> int:
-        """The `unconfirmed` transition: claims older than `claimed_before` that no send in this process still
-        holds (`keep`) may or may not have reached Discord, whose nonce window is over: never re-sent."""
+    async def unconfirm_claims(self, first_sent_before: datetime) -> int:
+        """The `unconfirmed` transition, at start-up: claims a stopped process left whose nonce was first used
+        before `first_sent_before` may or may not have reached Discord, whose nonce window is over: never re-sent."""
         async with self._store.transaction() as db:
             cursor = await db.execute(
                 "UPDATE reminder SET state = 'unconfirmed', last_error = ? WHERE state = 'claimed'"
-                " AND COALESCE(first_sent_at, claimed_at) < ? AND id NOT IN (SELECT value FROM json_each(?))",
-                (UNCONFIRMED_REASON, _iso(claimed_before), json.dumps(sorted(keep))))
+                " AND COALESCE(first_sent_at, claimed_at) < ?", (UNCONFIRMED_REASON, _iso(first_sent_before)))
             return cursor.rowcount
 
     async def _deliveries(self, where: str, params: tuple[Any, ...]) -> list[Delivery]:
@@ -281,8 +276,9 @@ class ReminderRows:
         """The `release` transition for claims known not to have been sent (nothing read, nothing posted)."""
         async with self._store.transaction() as db:
             cursor = await db.execute(
-                "UPDATE reminder SET state = 'pending', first_sent_at = NULL WHERE state = 'claimed'"
-                " AND id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
+                # A release moved meanwhile has a later due time than the claim's attempt: wait for it.
+                "UPDATE reminder SET state = 'pending', first_sent_at = NULL, attempt_at = MAX(attempt_at, due_at)"
+                " WHERE state = 'claimed' AND id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
             return cursor.rowcount
 
     async def settle(self, reminder: Reminder, outcome: Outcome, *values: Any,
