@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,16 @@ class Field:
 
 @dataclass(frozen=True)
 class SourceRef:
+    """A cited page: its canonical address (empty for a document with no public one), and the mirror or proxy copy
+    that was read, named beside it."""
+
     label: str
     url: str
+    copy_url: str = ""
+
+    @property
+    def copy_host(self) -> str:
+        return urlsplit(self.copy_url).hostname or "" if self.copy_url else ""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ USAGE = """Usage (the same commands as in Discord):
   /podium <competition> [year]        e.g. /podium nations-cup 2021   /podium Manufacturers Cup
   /release <game>                     e.g. /release gt7   /release Gran Turismo 7
   /releases
+  /schedule [season]                  e.g. /schedule   /schedule 2026
+  /next
   /about
 Options may also be named as in Discord: /champion year:2021 competition:nations-cup"""
 
@@ -25,10 +27,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "podium": ("competition", "year"),
     "release": ("game",),
     "releases": (),
+    "schedule": ("season",),
+    "next": (),
     "about": (),
 }
+# Commands whose options are all optional (the rest need their first one, as in Discord).
+OPTIONAL_ONLY = frozenset({"releases", "schedule", "next", "about"})
 MAX_LINE = 300
-EXAMPLES = {"year": "2021", "competition": "nations-cup", "game": "gt7"}
+EXAMPLES = {"year": "2021", "competition": "nations-cup", "game": "gt7", "season": "2026"}
 
 
 class UsageError(ValueError):
@@ -65,7 +71,7 @@ def parse_line(line: str) -> ParsedLine:
     if named:
         options = _named_options(name, rest, allowed)
         # The first option of each command is required, as in Discord; a missing one is a usage error.
-        if allowed and allowed[0] not in options:
+        if allowed and name not in OPTIONAL_ONLY and allowed[0] not in options:
             raise UsageError(f"/{name} needs {allowed[0]} (e.g. {allowed[0]}:{EXAMPLES[allowed[0]]})")
         return ParsedLine(name, options)
     return ParsedLine(name, _positional_options(name, rest))
@@ -88,10 +94,14 @@ def _named_options(name: str, tokens: list[str], allowed: tuple[str, ...]) -> di
 
 
 def _positional_options(name: str, tokens: list[str]) -> dict[str, str]:
-    if name in ("releases", "about"):
+    if name in ("releases", "next", "about"):
         if tokens:
             raise UsageError(f"/{name} takes no options")
         return {}
+    if name == "schedule":
+        if len(tokens) > 1:
+            raise UsageError("/schedule takes one season, e.g. /schedule 2026")
+        return {"season": tokens[0]} if tokens else {}
     if not tokens:
         raise UsageError(f"/{name} needs {COMMANDS[name][0]}")
     if name == "champion":
@@ -122,6 +132,11 @@ async def ask(questions: Questions, line: str) -> tuple[Answer | None, int]:
                 answer = await questions.release(options.get("game", ""))
             case "releases":
                 answer = await questions.releases()
+            case "schedule":
+                season = services.parse_year(options["season"]) if "season" in options else None
+                answer = await questions.schedule(season)
+            case "next":
+                answer = await questions.next_events()
             case _:
                 answer = await questions.about()
     except UserError as error:

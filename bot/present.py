@@ -7,6 +7,7 @@ limits with the same rules: whole lines, and an "…and N more" line whose lengt
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.answer import Answer, ChannelRef, Content, Link, Moment, Piece, RoleRef, pieces_of
 from bot.text import MONTHS_EN, t
@@ -74,8 +75,23 @@ def page_count(answer: Answer, render: Render) -> int:
 
 def _utc_text(moment: Moment) -> str:
     instant = moment.instant
-    # A relative time ("in 3 days") only makes sense where it is rendered live: the console writes the moment.
+    if moment.style == "R":
+        return relative_text(instant, datetime.now(UTC))
+    # "FR": the console writes the moment (a relative time beside it only makes sense where it is rendered live).
     return f"{instant.day} {MONTHS_EN[instant.month - 1]} {instant.year} {instant:%H:%M} UTC"
+
+
+def relative_text(instant: datetime, now: datetime) -> str:
+    """ "in 3 days", "in 5 hours", "2 days ago": what Discord shows for a relative timestamp, in words."""
+    seconds = (instant - now).total_seconds()
+    amount = abs(seconds)
+    unit, count = "minute", 1
+    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if amount >= size:
+            unit, count = name, round(amount / size)
+            break
+    words = f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"in {words}" if seconds >= 0 else f"{words} ago"
 
 
 def _console_piece(piece: Piece) -> str:
@@ -114,5 +130,7 @@ def to_text(answer: Answer) -> str:
         lines += [f"{t('nav.more')}: " + " · ".join(f.line for f in related), ""]
     if answer.sources:
         lines.append("Sources:")
-        lines += [f"  - {ref.label} <{ref.url}>" for ref in answer.sources]
+        lines += [f"  - {ref.label}" + (f" <{ref.url}>" if ref.url else "")
+                  + (f" ({t('sources.copy', host=ref.copy_host)}: <{ref.copy_url}>)" if ref.copy_url else "")
+                  for ref in answer.sources]
     return "\n".join(lines).rstrip() + "\n"

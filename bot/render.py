@@ -9,9 +9,10 @@ from bot import __version__
 from bot.answer import Answer, Content, Field, Moment, SourceRef, concat, joined
 from bot.countries import flag, with_flag
 from bot.dataset.model import Competition, Game, Placing, Release, ReleaseDate, Season, Source
+from bot.dates import disputed, format_day
 from bot.errors import UserError
 from bot.services import Coverage, Timeline
-from bot.text import MONTHS_EN, t
+from bot.text import t
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 MAX_LISTED = 12  # per section of /releases; more would not fit an embed field
@@ -30,11 +31,17 @@ def internal_error_answer() -> Answer:
     return Answer(title=t("error.title"), description=t("error.internal"), error=True)
 
 
-def _source_refs(sources: Iterable[Source]) -> tuple[SourceRef, ...]:
-    return tuple(SourceRef(f"{s.publisher}: {s.title}", s.url) for s in sources)
+def source_refs(sources: Iterable[Source]) -> tuple[SourceRef, ...]:
+    refs = []
+    for s in sources:
+        label = f"{s.publisher}: {s.title}"
+        if s.citation_only and s.published:
+            label += f" ({s.published})"
+        refs.append(SourceRef(label, "" if s.citation_only else s.url, s.copy_url))
+    return tuple(refs)
 
 
-def _footer(sources: Iterable[Source]) -> str:
+def footer_of(sources: Iterable[Source]) -> str:
     publishers = list(dict.fromkeys(s.publisher for s in sources))
     return t("sources", sources=", ".join(publishers)) if publishers else ""
 
@@ -89,9 +96,11 @@ def champions_answer(seasons: list[Season], competitions: dict[str, Competition]
         fields.append(Field(season.title or competition.name, value + (f"\n{final}" if final else "")))
     used = [s for season in seasons for s in _season_sources(season, sources)]
     used = list({s.id: s for s in used}.values())
-    title = (t("champion.title_one", year=year, competition=competitions[seasons[0].competition].name)
+    only = seasons[0]
+    title = (t("champion.title_one", year=year,
+               competition=only.competition_name or competitions[only.competition].name)
              if len(seasons) == 1 else t("champion.title", year=year))
-    return Answer(title=title, fields=tuple(fields), sources=_source_refs(used), footer=_footer(used))
+    return Answer(title=title, fields=tuple(fields), sources=source_refs(used), footer=footer_of(used))
 
 
 def podium_answer(season: Season, competition: Competition, sources: dict[str, Source]) -> Answer:
@@ -106,11 +115,11 @@ def podium_answer(season: Season, competition: Competition, sources: dict[str, S
         fields.append(Field(t("podium.final_race"), race))
     used = _season_sources(season, sources)
     return Answer(
-        title=t("podium.title", year=season.year, competition=competition.name),
+        title=t("podium.title", year=season.year, competition=season.competition_name or competition.name),
         description=description,
         fields=tuple(fields),
-        sources=_source_refs(used),
-        footer=_footer(used),
+        sources=source_refs(used),
+        footer=footer_of(used),
     )
 
 
@@ -127,23 +136,24 @@ def format_date(when: ReleaseDate, at: time | None = None) -> Content:
     return format_day(when)
 
 
-def format_day(when: ReleaseDate) -> str:
-    """A date as it is known: a day, a month ("day not announced") or a year."""
-    if when.precision == "day":
-        return f"{when.day} {MONTHS_EN[(when.month or 1) - 1]} {when.year}"
-    if when.precision == "month":
-        return t("precision.month", month=MONTHS_EN[(when.month or 1) - 1], year=when.year)
-    return t("precision.year", year=when.year)
+def release_date(release: Release) -> Content:
+    """The release's date as known (disputed days named), labelled when it is an early-access launch."""
+    when = (disputed(release.date, release.disputed_days) if release.disputed_days
+            else format_date(release.date, release.time_utc))
+    return concat(when, " · " + t("release.early_access") if release.early_access else "")
 
 
 def _release_line(release: Release) -> Content:
     region = t("release.worldwide") if release.region.lower() == "worldwide" else release.region
-    line = concat("**", format_date(release.date, release.time_utc), f"** — {', '.join(release.platforms)} ({region})")
+    line = concat("**", release_date(release), f"** — {', '.join(release.platforms)} ({region})")
     return concat(line, f"\n*{release.note}*" if release.note else "")
 
 
 def release_answer(game: Game, sources: dict[str, Source], parent: Game | None = None) -> Answer:
-    ordered = sorted(game.releases, key=lambda r: (r.date.first_day(), r.key))
+    # Regions in date order (a disputed day counts from the earliest one given); for the same first day, the one
+    # whose day is known first.
+    ordered = sorted(game.releases, key=lambda r: ((r.disputed_days or (r.date.first_day(),))[0],
+                                                   r.date.last_day(), r.key))
     description = joined(_release_line(r) for r in ordered)
     fields = []
     if game.developer or game.publisher:
@@ -153,13 +163,13 @@ def release_answer(game: Game, sources: dict[str, Source], parent: Game | None =
         fields.append(Field(t("release.update_for"), parent.title))
     used = [sources[i] for i in dict.fromkeys(i for r in ordered for i in r.sources) if i in sources]
     return Answer(title=t("release.title", title=game.title), description=description, fields=tuple(fields),
-                  sources=_source_refs(used), footer=_footer(used))
+                  sources=source_refs(used), footer=footer_of(used))
 
 
 def _timeline_lines(entries: Iterable[tuple[Game, Release]]) -> tuple[Content, int]:
     entries = list(entries)
     lines = [
-        concat(f"**{game.title}** — ", format_date(r.date, r.time_utc), f" · {', '.join(r.platforms)}",
+        concat(f"**{game.title}** — ", release_date(r), f" · {', '.join(r.platforms)}",
                "" if r.region.lower() == "worldwide" else f" ({r.region})")
         for game, r in entries[:MAX_LISTED]
     ]

@@ -11,29 +11,15 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from bot.clock import Clock
-from bot.dataset.model import Competition, Game, Release, Season, Source
+from bot.countries import country_name
+from bot.dataset.model import Competition, Event, Game, Release, Season, Source
+from bot.dates import day_range
 from bot.errors import BadInput, NotOnRecord, UnknownName
 from bot.names import MAX_NAME_LENGTH, NameIndex, clean_user_text
 from bot.store import Store
 from bot.text import t
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """What names and autocomplete need, kept in memory and rebuilt whenever the dataset is reloaded."""
-
-    competitions: dict[str, Competition]
-    competition_names: NameIndex
-    games: dict[str, Game]
-    game_names: NameIndex
-    years: tuple[int, ...]  # every year with a season on record
-    concluded_years: tuple[int, ...]
-    concluded: dict[str, tuple[int, ...]]  # competition slug → the years it has a concluded season
-    season_count: int
-    source_count: int
-    last_checked: date | None  # the newest "read" date of any source
 
 
 @dataclass(frozen=True)
@@ -51,94 +37,118 @@ class Coverage:
     games: int
     sources: int
     last_checked: date | None
+    events: int = 0
 
 
-class Services:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
+@dataclass(frozen=True)
+class Schedule:
+    season: int
+    events: tuple[Event, ...]
+    seasons: tuple[int, ...]  # every season with a calendar on record
+
+
+class Snapshot:
+    """One loaded dataset, whole and immutable, with what names and questions need.
+
+    Every question is answered from one snapshot, taken once when it is asked: a reload builds a new snapshot
+    and swaps it in with one assignment, so no answer ever mixes an old dataset with a new one, and answering
+    needs no database query (the data a question needs is small and changes only on a load).
+    """
+
+    def __init__(self, competitions: list[Competition], seasons: list[Season], games: list[Game],
+                 sources: list[Source], events: list[Event], clock: Clock, content_hash: str = "") -> None:
         self.clock = clock
-        self._catalog: Catalog | None = None
-
-    @property
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            raise RuntimeError("Services.refresh() must run before questions are answered")
-        return self._catalog
-
-    async def refresh(self) -> None:
-        """Rebuild the in-memory catalog from the store (after a dataset load)."""
-        competitions = await self.store.dataset.competitions()
-        games = await self.store.dataset.games()
-        seasons = await self.store.dataset.seasons()
-        sources = await self.store.dataset.sources()
-        self._catalog = Catalog(
-            competitions={c.slug: c for c in competitions},
-            competition_names=NameIndex.build((c.slug, c.name, (c.name_fr, *c.aliases)) for c in competitions),
-            games={g.slug: g for g in games},
-            game_names=NameIndex.build((g.slug, g.title, g.aliases) for g in games),
-            years=tuple(sorted({s.year for s in seasons})),
-            concluded_years=tuple(sorted({s.year for s in seasons if s.status == "concluded"})),
-            concluded={c.slug: tuple(sorted({s.year for s in seasons if s.competition == c.slug
-                                             and s.status == "concluded"})) for c in competitions},
-            season_count=len(seasons),
-            source_count=len(sources),
-            last_checked=max((s.read for s in sources), default=None),
-        )
+        self.content_hash = content_hash
+        self.competitions = {c.slug: c for c in competitions}
+        self.competition_names = NameIndex.build((c.slug, c.name, (c.name_fr, *c.aliases)) for c in competitions)
+        self.games = {g.slug: g for g in games}
+        self.game_names = NameIndex.build((g.slug, g.title, g.aliases) for g in games)
+        self.seasons = tuple(seasons)
+        self._seasons = {(s.year, s.competition): s for s in seasons}
+        self.sources = {s.id: s for s in sources}
+        self.events = tuple(events)
+        self.years = tuple(sorted({s.year for s in seasons}))
+        self.concluded_years = tuple(sorted({s.year for s in seasons if s.status == "concluded"}))
+        self.concluded = {c.slug: tuple(sorted({s.year for s in seasons if s.competition == c.slug
+                                                and s.status == "concluded"})) for c in competitions}
+        self.event_seasons = tuple(sorted({e.season for e in events}))
+        self.season_count = len(seasons)
+        self.source_count = len(sources)
+        self.last_checked = max((s.read for s in sources), default=None)
 
     # Names ---------------------------------------------------------------------------------------------
 
     def resolve_competition(self, text: str) -> Competition:
-        catalog = self.catalog
         slug = _resolve(
-            catalog.competition_names, text, "competition",
+            self.competition_names, text, "competition",
             unknown="error.unknown_competition",
             describe=lambda key: f"`{key}`",
             hint=t("error.known_competitions",
-                   names=", ".join(f"`{c.slug}` ({c.name})" for c in catalog.competitions.values())),
+                   names=", ".join(f"`{c.slug}` ({c.name})" for c in self.competitions.values())),
         )
-        return catalog.competitions[slug]
+        return self.competitions[slug]
 
     def resolve_game(self, text: str) -> Game:
-        catalog = self.catalog
         slug = _resolve(
-            catalog.game_names, text, "game",
+            self.game_names, text, "game",
             unknown="error.unknown_game",
-            describe=lambda key: f"**{catalog.games[key].title}** (`{key}`)",
+            describe=lambda key: f"**{self.games[key].title}** (`{key}`)",
             hint=t("error.known_games_hint"),
         )
-        return catalog.games[slug]
+        return self.games[slug]
 
     # Championships -------------------------------------------------------------------------------------
 
-    async def champions(self, year: int, competition: Competition | None = None) -> list[Season]:
+    def seasons_of(self, year: int | None = None, competition: str | None = None) -> list[Season]:
+        """Seasons ordered by year, then competition order."""
+        order = {slug: c.order for slug, c in self.competitions.items()}
+        found = [s for s in self.seasons if (year is None or s.year == year)
+                 and (competition is None or s.competition == competition)]
+        return sorted(found, key=lambda s: (s.year, order.get(s.competition, 0)))
+
+    def champions(self, year: int, competition: Competition | None = None) -> list[Season]:
         """Every season of `year` (or just `competition`'s): concluded ones carry their standing."""
         self._check_year(year)
-        seasons = await self.store.dataset.seasons(year=year, competition=competition.slug if competition else None)
+        seasons = self.seasons_of(year, competition.slug if competition else None)
         if not seasons and competition is not None:
             raise NotOnRecord(self._no_season_message(year, competition))
         if not any(s.status == "concluded" for s in seasons):
             if competition is None:
-                raise NotOnRecord(t("error.year_undecided", year=year))
-            raise NotOnRecord(t("error.season_undecided", year=year, competition=competition.name))
+                raise NotOnRecord(t("error.year_undecided", year=year) + self._decided_at(year, None))
+            raise NotOnRecord(t("error.season_undecided", year=year, competition=competition.name)
+                              + self._decided_at(year, competition.slug))
         return seasons
 
-    async def podium(self, competition: Competition, year: int | None = None) -> Season:
+    def podium(self, competition: Competition, year: int | None = None) -> Season:
         """The season standing of `competition` in `year` (default: its latest concluded season)."""
         if year is None:
-            seasons = await self.store.dataset.seasons(competition=competition.slug)
+            seasons = self.seasons_of(competition=competition.slug)
             concluded = [s for s in seasons if s.status == "concluded"]
             if concluded:
                 return concluded[-1]
             if seasons:
-                raise NotOnRecord(t("error.season_undecided", year=seasons[-1].year, competition=competition.name))
+                raise NotOnRecord(t("error.season_undecided", year=seasons[-1].year, competition=competition.name)
+                                  + self._decided_at(seasons[-1].year, competition.slug))
             raise NotOnRecord(self._no_season_message(None, competition))
         self._check_year(year)
-        seasons = await self.store.dataset.seasons(year=year, competition=competition.slug)
-        if not seasons:
+        season = self._seasons.get((year, competition.slug))
+        if season is None:
             raise NotOnRecord(self._no_season_message(year, competition))
-        if seasons[0].status != "concluded":
-            raise NotOnRecord(t("error.season_undecided", year=year, competition=competition.name))
-        return seasons[0]
+        if season.status != "concluded":
+            raise NotOnRecord(t("error.season_undecided", year=year, competition=competition.name)
+                              + self._decided_at(year, competition.slug))
+        return season
+
+    def deciding_event(self, year: int, competition: str | None) -> Event | None:
+        """The event that decides a season: its World Finals, when on the calendar and not cancelled."""
+        return next((e for e in self.events if e.season == year and e.kind == "world-finals" and not e.cancelled
+                     and (competition is None or competition in e.competitions)), None)
+
+    def _decided_at(self, year: int, competition: str | None) -> str:
+        event = self.deciding_event(year, competition)
+        if event is None:
+            return ""
+        return " " + t("error.decided_at", event=event.name, place=place_of(event), dates=event_dates(event))
 
     def parse_year(self, text: str) -> int:
         cleaned = clean_user_text(text)
@@ -150,14 +160,14 @@ class Services:
         return int(cleaned)
 
     def _year_range(self) -> tuple[int, int]:
-        years = self.catalog.concluded_years or self.catalog.years
+        years = self.concluded_years or self.years
         if not years:
             raise NotOnRecord("No season is on record yet.")
         return years[0], years[-1]
 
     def _check_year(self, year: int) -> None:
         first, last = self._year_range()
-        if year in self.catalog.years:
+        if year in self.years:
             return
         on_record = t("error.seasons_on_record", first=first, last=last)
         if last < year <= self.clock.now().year + 1:
@@ -165,9 +175,31 @@ class Services:
         raise NotOnRecord(t("error.no_year", year=year) + " " + on_record)
 
     def _no_season_message(self, year: int | None, competition: Competition) -> str:
-        years = [y for y in self.catalog.years]
+        years = list(self.years)
         on_record = t("error.seasons_on_record", first=years[0], last=years[-1]) if years else ""
         return t("error.no_season", competition=competition.name, year=year or "any year") + " " + on_record
+
+    # Calendar ------------------------------------------------------------------------------------------
+
+    def schedule(self, season: int | None = None) -> Schedule:
+        """A season's calendar, past and upcoming (default: the season under way, else the latest)."""
+        seasons = self.event_seasons
+        if not seasons:
+            raise NotOnRecord(t("error.no_calendar"))
+        if season is None:
+            upcoming = self.upcoming_events(1)
+            season = upcoming[0].season if upcoming else seasons[-1]
+        if season not in seasons:
+            raise NotOnRecord(t("error.no_schedule", season=season, first=seasons[0], last=seasons[-1]))
+        return Schedule(season, tuple(e for e in self.events if e.season == season), seasons)
+
+    def upcoming_events(self, limit: int = 3) -> list[Event]:
+        """The next events that are not over and not cancelled, soonest first."""
+        now = self.clock.now()
+        return [e for e in self.events if not e.cancelled and not e.is_over(now)][:limit]
+
+    def event(self, key: str) -> Event | None:
+        return next((e for e in self.events if e.key == key), None)
 
     # Releases ------------------------------------------------------------------------------------------
 
@@ -178,7 +210,7 @@ class Services:
         the last day it could fall on has passed (in UTC).
         """
         now = self.clock.now()
-        entries = [(g, r) for g in self.catalog.games.values() for r in g.releases]
+        entries = [(g, r) for g in self.games.values() for r in g.releases]
 
         def is_upcoming(release: Release) -> bool:
             instant = release.instant()
@@ -192,21 +224,69 @@ class Services:
     # About ---------------------------------------------------------------------------------------------
 
     def coverage(self) -> Coverage:
-        """What the dataset covers; it only changes with a reload, so the catalog already knows."""
-        catalog = self.catalog
         first, last = self._year_range()
         return Coverage(
-            competitions=tuple(catalog.competitions.values()),
+            competitions=tuple(self.competitions.values()),
             first_year=first,
             last_year=last,
-            seasons=catalog.season_count,
-            games=len(catalog.games),
-            sources=catalog.source_count,
-            last_checked=catalog.last_checked,
+            seasons=self.season_count,
+            games=len(self.games),
+            sources=self.source_count,
+            last_checked=self.last_checked,
+            events=len(self.events),
         )
 
-    async def sources_for(self, ids: list[str]) -> list[Source]:
-        return await self.store.dataset.sources(list(dict.fromkeys(ids)))
+    def sources_for(self, ids: Iterable[str]) -> dict[str, Source]:
+        return {i: self.sources[i] for i in dict.fromkeys(ids) if i in self.sources}
+
+
+class Services:
+    """The current snapshot of the dataset, and the store and clock it came from."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._snapshot: Snapshot | None = None
+
+    @property
+    def catalog(self) -> Snapshot:
+        """The snapshot answering now. Take it once per question (see Snapshot)."""
+        if self._snapshot is None:
+            raise RuntimeError("Services.refresh() must run before questions are answered")
+        return self._snapshot
+
+    async def refresh(self) -> Snapshot:
+        """Read the dataset from the store into a new snapshot and answer from it from now on."""
+        dataset = self.store.dataset
+        snapshot = Snapshot(await dataset.competitions(), await dataset.seasons(), await dataset.games(),
+                            await dataset.sources(), await dataset.events(), self.clock,
+                            await dataset.content_hash() or "")
+        self._snapshot = snapshot  # one assignment: questions already under way keep the snapshot they took
+        return snapshot
+
+    def resolve_game(self, text: str) -> Game:
+        return self.catalog.resolve_game(text)
+
+    def resolve_competition(self, text: str) -> Competition:
+        return self.catalog.resolve_competition(text)
+
+    def parse_year(self, text: str) -> int:
+        return self.catalog.parse_year(text)
+
+
+def place_of(event: Event) -> str:
+    """Where an event is held, as members read it: "Tokyo, Japan", "online"."""
+    if event.online:
+        return t("event.online")
+    country = country_name(event.country)
+    parts = [p for p in (event.venue, event.city, country) if p]
+    return ", ".join(dict.fromkeys(parts))
+
+
+def event_dates(event: Event) -> str:
+    """ "5–6 December 2026", "December 2026 (day not announced)"; an exact time is left to the reader's clock."""
+    start, end = event.start.date, (event.end.date if event.end else None)
+    return day_range(start, end)
 
 
 def _release_order(release: Release) -> tuple[object, ...]:

@@ -27,6 +27,11 @@ EN: dict[str, str] = {
     "error.season_undecided": "The {year} {competition} season is not decided yet.",
     "error.year_undecided": "The {year} season is not decided yet.",
     "error.future_year": "The {year} season has not been decided yet.",
+    "error.decided_at": "It will be decided at the {event}, {place}, {dates}.",
+    "error.no_calendar": "No World Series calendar is on record yet.",
+    "error.no_schedule": "There is no World Series calendar on record for {season}. Calendars on record: "
+                         "{first}–{last}.",
+    "event.online": "online",
     "error.bad_year": "“{text}” is not a year. Seasons on record: {first}–{last}.",
     "error.no_permission": "You need the {permission} permission to do that.",
     # Champions and podiums.
@@ -47,6 +52,7 @@ EN: dict[str, str] = {
     "release.by_title": "Developer / publisher",
     "release.update_for": "Update for",
     "release.worldwide": "Worldwide",
+    "release.early_access": "early access",
     "releases.title": "Gran Turismo release dates",
     "releases.upcoming": "Upcoming",
     "releases.recent": "Recent",
@@ -54,6 +60,19 @@ EN: dict[str, str] = {
     "releases.more": "…and {count} more: ask `/release <game>` for one game.",
     "precision.month": "{month} {year} (day not announced)",
     "precision.year": "{year} (month not announced)",
+    "precision.disputed": "{period} (day disputed: {days} {year})",
+    # The World Series calendar.
+    "schedule.title": "{season} Gran Turismo World Series calendar",
+    "schedule.cancelled": "cancelled",
+    "schedule.no_results": "past; no result on record",
+    "schedule.moved_from": "Moved from {date}.",
+    "schedule.moved_from_place": "Moved from {date} in {place}.",
+    "schedule.winner": "🥇 {competition}: {winner}",
+    "schedule.upcoming_count": "{count} still to come",
+    "schedule.season_over": "Every event of this season is over",
+    "next.title": "Next World Series events",
+    "next.none": "No upcoming World Series event is on record. `/schedule` shows the latest season's calendar.",
+    "next.under_way": "under way",
     # About.
     "about.title": "About pitwall {version}",
     "about.description": "Gran Turismo esports champions, podiums and release dates, from a curated, cited dataset.",
@@ -66,6 +85,7 @@ EN: dict[str, str] = {
     "sources": "Sources: {sources}",
     "sources.title": "Sources",
     "sources.more": "…and {count} more sources",
+    "sources.copy": "read from a copy at {host}",
     "lines.more": "…and {count} more",
     "nav.previous": "◀ {year}",
     "nav.next": "{year} ▶",
@@ -111,7 +131,10 @@ EN: dict[str, str] = {
                               "have: use fewer offsets, or subscribe to single releases instead of every one.",
     # Reminders: answers.
     "reminders.added_title": "Reminder subscription added",
-    "reminders.added": "Subscription #{id}: {target} in {channel}, {offsets} before each release ({zone}).",
+    "reminders.added": "Subscription #{id}: {target} in {channel}, {offsets} before each one ({zone}).",
+    "reminders.added_results": "Subscription #{id}: {target} in {channel}. Each season's result is posted once, "
+                               "when it first appears in the data; a later correction is one labelled post.",
+    "reminders.notice_on": "If an event is cancelled, one notice is posted instead of its reminders.",
     "reminders.all_upcoming": "every upcoming release",
     "reminders.next": "Next reminder",
     "reminders.none_planned": "No reminder planned yet: no upcoming release has a day announced. Reminders will "
@@ -136,6 +159,22 @@ EN: dict[str, str] = {
     "custom.list_title": "This server's releases",
     "custom.list_title_count": "This server's releases ({count})",
     "custom.list_empty": "No custom releases yet. `/custom-release add` creates one.",
+    # Announcements (posted once).
+    "announce.result": "🏆 {year} {competition}: the season is decided",
+    "announce.correction": "Correction: {year} {competition} result",
+    "announce.correction_note": "The result posted earlier has been corrected in the data. This is the "
+                                "result as it now stands:",
+    "announce.cancelled": "Cancelled: {event} ({season})",
+    "announce.cancelled_text": "This World Series event, planned for {dates} in {place}, is cancelled. No reminder "
+                               "will be posted for it.",
+    "reminders.every_event": "every upcoming World Series event",
+    "reminders.results": "results (each season's champion and podium, once)",
+    "error.cancelled_notice_events_only": "A cancellation notice is for event subscriptions: choose `events` "
+                                          "or one event.",
+    "reminder.event_when": "When: {when}",
+    "reminder.event_today": "{title} — today!",
+    "reminder.event_now": "{title} — starting now!",
+    "reminder.event_where": "Where: {place}",
     # Reminder messages.
     "reminder.today": "{title} — release day!",
     "reminder.now": "{title} — out now!",

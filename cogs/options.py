@@ -56,3 +56,9 @@ async def year_choices(interaction: Interaction, current: str) -> list[app_comma
     years = sorted(_bot(interaction).core.services.catalog.concluded_years, reverse=True)
     typed = current.strip()
     return choices((str(y), y) for y in years if str(y).startswith(typed))
+
+
+async def season_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+    seasons = sorted(_bot(interaction).core.services.catalog.event_seasons, reverse=True)
+    typed = current.strip()
+    return choices((str(s), s) for s in seasons if str(s).startswith(typed))

@@ -10,6 +10,7 @@ from bot.adapter.client import PitwallBot
 from bot.answer import Answer
 from bot.errors import BadInput
 from bot.reminders.render import list_answer, private, subscribed_answer
+from bot.reminders.service import EVERY_EVENT, RESULTS
 from bot.text import t
 from cogs.admin import AdminGroupCog
 from cogs.options import choices
@@ -47,8 +48,10 @@ async def release_choices(interaction: Interaction, current: str) -> list[app_co
         return []
     guild_id = interaction.guild_id or 0
     today = bot.clock.now().date()
-    upcoming = [x for x in await bot.core.reminders.targets(guild_id) if x.date.last_day() >= today]
-    subjects = {x.choice_value: (x.title, x.subject) for x in upcoming}
+    upcoming = [x for x in await bot.core.reminders.targets(guild_id)
+                if x.date.last_day() >= today and not x.announcement]
+    subjects = {EVERY_EVENT: (t("reminders.every_event"), EVERY_EVENT), RESULTS: (t("reminders.results"), RESULTS)}
+    subjects.update({x.choice_value: (x.title, x.subject) for x in upcoming})
     typed = current.casefold()
     ranked = sorted(subjects.items(), key=lambda item: (not item[1][0].casefold().startswith(typed), item[1][0]))
     return choices((title, value) for value, (title, subject) in ranked
@@ -59,17 +62,21 @@ async def release_choices(interaction: Interaction, current: str) -> list[app_co
 @app_commands.guild_only()
 @app_commands.allowed_installs(guilds=True, users=False)  # a server's settings: never from a member's own install
 class Reminders(AdminGroupCog, group_name="reminders", group_description="Release reminders posted in channels"):
-    @app_commands.command(name="add", description="Post release reminders in a channel")
-    @app_commands.describe(channel="Where to post", release="One release (default: every upcoming one)",
-                           offsets="When, before each release: e.g. 7d, 1d, 2h, 0 (default 7d, 1d, 0)",
-                           role="A role to ping with each reminder (optional)")
+    @app_commands.command(name="add", description="Post reminders in a channel: releases, World Series events, results")
+    @app_commands.describe(channel="Where to post",
+                           release="A release or event, `events` (every event), `results` (default: every release)",
+                           offsets="When, before each one: e.g. 7d, 1d, 2h, 0 (default 7d, 1d, 0)",
+                           role="A role to ping with each reminder (optional)",
+                           cancelled_notice="Events only: post one notice if an event is cancelled")
     @app_commands.autocomplete(release=release_choices)
     async def add(self, interaction: Interaction, channel: discord.TextChannel, release: str | None = None,
-                  offsets: str | None = None, role: discord.Role | None = None) -> None:
+                  offsets: str | None = None, role: discord.Role | None = None,
+                  cancelled_notice: bool = False) -> None:
         async def question() -> Answer:
             _check_channel(channel, role, interaction.user)
             result = await self.bot.core.reminders.subscribe(
-                channel.guild.id, channel.id, release, offsets, role.id if role else None, interaction.user.id)
+                channel.guild.id, channel.id, release, offsets, role.id if role else None, interaction.user.id,
+                notify_cancelled=cancelled_notice)
             return subscribed_answer(result)
 
         await self.answer(interaction, question())
@@ -79,7 +86,8 @@ class Reminders(AdminGroupCog, group_name="reminders", group_description="Releas
 
     async def subscriptions(self, interaction: Interaction) -> Answer:
         guild_id = interaction.guild_id or 0
-        titles = {x.subject: x.title for x in await self.bot.core.reminders.targets(guild_id)}
+        titles = {x.subject: x.title for x in await self.bot.core.reminders.targets(guild_id) if not x.announcement}
+        titles.update({EVERY_EVENT: t("reminders.every_event"), RESULTS: t("reminders.results")})
         return list_answer(await self.bot.core.reminders.statuses(guild_id), titles)
 
     @app_commands.command(name="list", description="This server's reminder subscriptions and their next reminder")

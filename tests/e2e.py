@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import inspect
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,9 +15,7 @@ from bot.adapter.client import PitwallBot
 from bot.adapter.launch import prepare
 from bot.clock import Clock
 from bot.config import Settings
-from bot.dataset.model import Season
-from bot.store import Store
-from bot.store.dataset_rows import DatasetRows
+from bot.questions import Questions
 from tests.discord_standin import DiscordStandIn, InteractionResult
 
 # Shaped like a real token (the bot refuses anything else); the stand-in accepts exactly this one.
@@ -24,27 +23,22 @@ TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 NO_PINGS: dict[str, Any] = {"parse": []}
 
 
-class SlowStore:
-    """The real store, with season queries made slow (a cold disk, a busy database)."""
+class SlowQuestions:
+    """The real questions, each answered only after `delay` seconds (a cold disk, a busy machine)."""
 
-    def __init__(self, store: Store, delay: float) -> None:
-        self._store = store
-        self.dataset = _SlowDataset(store.dataset, delay)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-
-class _SlowDataset:
-    def __init__(self, dataset: DatasetRows, delay: float) -> None:
-        self._dataset, self.delay = dataset, delay
-
-    async def seasons(self, *args: Any, **kwargs: Any) -> list[Season]:
-        await asyncio.sleep(self.delay)
-        return await self._dataset.seasons(*args, **kwargs)
+    def __init__(self, questions: Questions, delay: float) -> None:
+        self._questions, self.delay = questions, delay
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._dataset, name)
+        found = getattr(self._questions, name)
+        if not inspect.iscoroutinefunction(found):
+            return found
+
+        async def slowly(*args: Any, **kwargs: Any) -> Any:
+            await asyncio.sleep(self.delay)
+            return await found(*args, **kwargs)
+
+        return slowly
 
 
 def standin(**options: Any) -> DiscordStandIn:

@@ -44,7 +44,8 @@ def test_client_asks_for_no_privileged_intent_and_pings_nobody(make_settings: Ca
 
 async def test_the_tree_has_the_documented_commands_with_autocomplete(bot: PitwallBot) -> None:
     payload = {c.name: c.to_dict(bot.tree) for c in bot.tree.get_commands()}
-    assert set(payload) == {"champion", "podium", "release", "releases", "about", "reminders", "settings",
+    assert set(payload) == {"champion", "podium", "release", "releases", "schedule", "next", "about", "reminders",
+                            "settings",
                             "custom-release"}
     for admin in ("reminders", "settings", "custom-release"):
         assert int(payload[admin]["default_member_permissions"]) == 1 << 5, admin  # Manage Server

@@ -8,7 +8,7 @@ from typing import Any
 from bot.adapter.client import PitwallBot
 from bot.clock import FixedClock
 from tests.discord_standin import DiscordStandIn, InteractionResult, RecordedMessage
-from tests.e2e import SlowStore, reply_of
+from tests.e2e import SlowQuestions, reply_of
 
 
 def buttons(message: RecordedMessage) -> dict[str, dict[str, Any]]:
@@ -53,7 +53,7 @@ async def test_a_select_switches_the_competition_of_the_podium(discord: DiscordS
     assert options["Nations Cup"].get("default") is True
     await discord.click(message, values=[options["Manufacturers Cup"]["value"]],
                         custom_id=message.components[1]["components"][0]["custom_id"])
-    assert title(message) == "2021 Manufacturers Cup — season podium"
+    assert title(message) == "2021 Manufacturer Series — season podium"  # its name that season
     assert "Toyota" in message.embeds[0]["description"]
 
 
@@ -111,7 +111,7 @@ async def test_a_slow_click_is_deferred_within_the_deadline(discord: DiscordStan
     message = await podium(discord)
     discord.interaction_deadline = 1.0
     pitwall.defer_after = 0.2
-    pitwall.core.services.store = SlowStore(pitwall.core.store, delay=1.2)  # type: ignore[assignment]
+    pitwall.core.questions = SlowQuestions(pitwall.core.questions, delay=1.2)  # type: ignore[assignment]
     click: InteractionResult = await discord.click(message, label="◀ 2020", timeout=10)
     assert click.callback_type == 6 and click.latency is not None and click.latency < 1.0
     assert title(message) == "2020 Nations Cup — season podium" and not click.rejected

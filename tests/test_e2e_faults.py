@@ -9,7 +9,7 @@ import pytest
 
 from bot.adapter.client import PitwallBot
 from tests.discord_standin import DiscordStandIn
-from tests.e2e import SlowStore, reply_of
+from tests.e2e import SlowQuestions, reply_of
 
 CALLBACK = "POST /interactions/*/*/callback"
 
@@ -28,7 +28,7 @@ async def test_a_slow_answer_is_deferred_within_the_deadline_then_edited_into_th
 ) -> None:
     discord.interaction_deadline = 1.0
     pitwall.defer_after = 0.2
-    pitwall.core.services.store = SlowStore(pitwall.core.store, delay=1.5)  # type: ignore[assignment]
+    pitwall.core.questions = SlowQuestions(pitwall.core.questions, delay=1.5)  # type: ignore[assignment]
     result = await discord.invoke("podium", {"competition": "nations-cup", "year": 2021}, timeout=10)
     assert result.deferred and not result.record.rejected
     # Discord's documented pattern: the "thinking…" message is edited into the answer; no second message.
@@ -43,7 +43,7 @@ async def test_a_slow_answer_is_deferred_within_the_deadline_then_edited_into_th
 
 async def test_a_slow_error_is_deferred_and_still_private(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
     pitwall.defer_after = 0.1
-    pitwall.core.services.store = SlowStore(pitwall.core.store, delay=0.5)  # type: ignore[assignment]
+    pitwall.core.questions = SlowQuestions(pitwall.core.questions, delay=0.5)  # type: ignore[assignment]
     result = await discord.invoke("podium", {"competition": "nations-cup", "year": 2026}, timeout=10)
     await result.wait_followups(1, timeout=10)
     embed, ephemeral, _ = reply_of(result)
@@ -70,8 +70,8 @@ async def test_an_answer_too_late_for_discord_is_reported_clearly_and_the_bot_ca
 ) -> None:
     discord.interaction_deadline = 0.2
     pitwall.defer_after = 5.0  # as if deferring were forgotten: the callback arrives after the deadline
-    real_store = pitwall.core.store
-    pitwall.core.services.store = SlowStore(real_store, delay=0.5)  # type: ignore[assignment]
+    real_questions = pitwall.core.questions
+    pitwall.core.questions = SlowQuestions(pitwall.core.questions, delay=0.5)  # type: ignore[assignment]
     with caplog.at_level(logging.WARNING, logger="cogs.errors"):
         result = await discord.invoke("champion", {"year": 2021}, timeout=10)
         for _ in range(100):
@@ -80,7 +80,7 @@ async def test_an_answer_too_late_for_discord_is_reported_clearly_and_the_bot_ca
             await asyncio.sleep(0.02)
     assert result.record.rejected and result.record.rejected[0][1]["code"] == 10062
     assert "/champion (guild" in caplog.text and "the interaction expired before the answer was sent" in caplog.text
-    pitwall.core.services.store = real_store
+    pitwall.core.questions = real_questions
     discord.interaction_deadline = 3.0
     assert "Valerio Gallo" in reply_of(await discord.invoke("champion", {"year": 2021}))[0]["fields"][0]["value"]
 

@@ -100,7 +100,7 @@ async def test_pitwall_run_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp
         output = (stdout + stderr).decode()
         assert process.returncode == 0, output
         assert TOKEN not in output and "Traceback" not in output
-        assert "synced 8 commands" in output
+        assert "synced 10 commands" in output
 
 
 async def test_pitwall_sync_pushes_the_commands_to_one_guild_and_exits(tmp_path: Path) -> None:
@@ -112,7 +112,8 @@ async def test_pitwall_sync_pushes_the_commands_to_one_guild_and_exits(tmp_path:
             stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
             assert process.returncode == 0, (stdout + stderr).decode()
         assert {c["name"] for c in discord.synced_commands(guild_id=guild.id)} == {
-            "champion", "podium", "release", "releases", "about", "reminders", "settings", "custom-release"}
+            "champion", "podium", "release", "releases", "schedule", "next", "about", "reminders", "settings",
+            "custom-release"}
         assert discord.sync_count == 2
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 from bot.clock import FixedClock
@@ -18,6 +19,7 @@ from bot.reminders.dispatcher import DeliveryFailed, ReminderDispatcher
 from bot.reminders.messages import OutgoingReminder
 from bot.reminders.states import NONCE_TRUST
 from bot.store import Store
+from bot.store.migrate import migrate
 from tests.conftest import utc
 from tests.test_reminder_dispatcher import ADMIN, CHANNEL, GUILD, FakePoster, dispatcher_for, settle
 
@@ -151,10 +153,9 @@ async def test_two_databases_on_one_bot_never_share_a_nonce(make_settings: Calla
 
 async def test_the_unconfirmed_migration_keeps_every_row_and_never_reuses_an_id(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    store = await Store.open(path)
-    await store.close()
-    with sqlite3.connect(path) as db:  # back to schema 3, with rows, and with ids 1-9 used and deleted
-        db.execute("PRAGMA user_version = 3")
+    async with aiosqlite.connect(path, isolation_level=None) as old:
+        await migrate(old, target=3)
+    with sqlite3.connect(path) as db:  # a schema 3 database, with rows, and with ids 1-9 used and deleted
         db.execute("INSERT INTO subscription (guild_id, channel_id, target, offsets, created_by, created_at)"
                    " VALUES (1, 2, NULL, '[\"0\"]', 3, '2026-11-29T12:00:00+00:00')")
         for i in range(1, 11):

@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 
 
 # Every extension, listed once. Order matters only in that the error handler is in place before commands run.
-EXTENSIONS = ("cogs.errors", "cogs.components", "cogs.championships", "cogs.releases", "cogs.about", "cogs.reminders",
-              "cogs.server_settings", "cogs.custom_releases")
+EXTENSIONS = ("cogs.errors", "cogs.components", "cogs.championships", "cogs.releases", "cogs.calendar", "cogs.about",
+              "cogs.reminders", "cogs.server_settings", "cogs.custom_releases")
 
 
 def intents() -> discord.Intents:

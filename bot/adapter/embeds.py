@@ -57,7 +57,8 @@ def discord_pages(answer: Answer) -> int:
 
 
 def _sources_value(answer: Answer) -> str:
-    lines = [_piece(Link(ref.label, ref.url)) if ref.url.startswith("http") else ref.label for ref in answer.sources]
+    lines = [(_piece(Link(ref.label, ref.url)) if ref.url.startswith("http") else ref.label)
+             + (" · " + t("sources.copy", host=ref.copy_host) if ref.copy_host else "") for ref in answer.sources]
     return fit_lines(lines, FIELD_VALUE_LIMIT, max_lines=MAX_SOURCES_SHOWN, more="sources.more")
 
 

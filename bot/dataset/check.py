@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,10 +11,11 @@ from pathlib import Path
 import pycountry
 
 from bot.dataset.loader import read_dataset
-from bot.dataset.model import Dataset, Placing, Season
+from bot.dataset.model import Dataset, Event, Placing, Season
 from bot.names import compact
 
 PODIUM = (1, 2, 3)
+_EVENT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -41,8 +43,13 @@ def _check_sources(report: CheckReport) -> set[str]:
     for duplicate in _duplicates(ids):
         report.problems.append(f"source id {duplicate!r} is defined more than once")
     for source in report.dataset.sources:
-        if not source.url.startswith(("https://", "http://", "shared/")):
-            report.problems.append(f"source {source.id!r}: url must be http(s) or a shared/ seed path")
+        if source.citation_only:
+            if source.url:
+                report.problems.append(f"source {source.id!r}: a citation-only source has no url")
+        elif not source.url.startswith(("https://", "http://")):
+            report.problems.append(f"source {source.id!r}: url must be http(s) (or the source citation_only)")
+        if source.copy_url and not source.copy_url.startswith(("https://", "http://")):
+            report.problems.append(f"source {source.id!r}: copy_url must be http(s)")
     return set(ids)
 
 
@@ -140,9 +147,72 @@ def _check_games(report: CheckReport, known: set[str]) -> None:
             at = f"{where} release {release.key}"
             if not release.platforms:
                 report.problems.append(f"{at}: no platform")
+            if release.disputed_days:
+                if release.date.precision == "day" or len(set(release.disputed_days)) < 2:
+                    report.problems.append(f"{at}: disputed_days lists two days or more, and then `date` keeps "
+                                           "only what the sources agree on (a month or a year)")
+                if any(not release.date.first_day() <= d <= release.date.last_day() for d in release.disputed_days):
+                    report.problems.append(f"{at}: a disputed day falls outside {release.date.iso()}")
             _check_cited(report, release.sources, known, at)
         for duplicate in _duplicates(release.key for release in game.releases):
             report.problems.append(f"{where}: release {duplicate!r} appears twice")
+
+
+def _check_event(report: CheckReport, event: Event, competitions: set[str], known: set[str]) -> None:
+    where = f"event {event.id}"
+    if not _EVENT_ID.match(event.id) or not event.id.startswith(f"{event.season}-"):
+        report.problems.append(f"{where}: id must be kebab-case and start with its season ({event.season}-)")
+    if not event.competitions:
+        report.problems.append(f"{where}: serves no competition")
+    for slug in event.competitions:
+        if slug not in competitions:
+            report.problems.append(f"{where}: unknown competition {slug!r}")
+    if event.online and (event.city or event.venue or event.country):
+        report.problems.append(f"{where}: an online event has no city, venue or country")
+    if not event.online:
+        if not event.city:
+            report.problems.append(f"{where}: an event held somewhere needs its city (or `online = true`)")
+        if not is_country_code(event.country):
+            report.problems.append(f"{where}: {event.country!r} is not an ISO 3166-1 alpha-2 country code")
+    first = event.start.date.first_day()
+    if not event.season - 1 <= first.year <= event.season + 1:
+        report.problems.append(f"{where}: starts in {first.year}, outside its {event.season} season")
+    if event.end is not None and event.end.date.last_day() < first:
+        report.problems.append(f"{where}: ends before it starts")
+    start, end = event.start.instant(), event.end.instant() if event.end else None
+    if start is not None and end is not None and end <= start:
+        report.problems.append(f"{where}: ends before it starts")
+    if event.status == "moved":
+        if event.moved_from is None:
+            report.problems.append(f"{where}: a moved event keeps the start it moved from (`moved_from`)")
+        elif event.moved_from == event.start:
+            report.problems.append(f"{where}: moved_from is its current start")
+    elif event.moved_from is not None or event.moved_from_place:
+        report.problems.append(f"{where}: only a moved event has `moved_from`")
+    if event.cancelled and event.results:
+        report.problems.append(f"{where}: a cancelled event has no results")
+    _check_cited(report, event.sources, known, where)
+    for result in event.results:
+        at = f"{where} result {result.competition} #{result.placing.position}"
+        if result.competition not in event.competitions:
+            report.problems.append(f"{at}: the event does not serve {result.competition!r}")
+        # A winning team lists its drivers; a driver has none. The row says which it is.
+        _check_placing(report, result.placing, bool(result.placing.members), at)
+        _check_cited(report, result.placing.sources or event.sources, known, at)
+
+
+def _check_finals_agree(report: CheckReport) -> None:
+    """A season's World Final date must fall within its World Finals event, when both are on record."""
+    finals = [e for e in report.dataset.events if e.kind == "world-finals" and not e.cancelled]
+    for season in report.dataset.seasons:
+        if season.world_final_date is None:
+            continue
+        for event in finals:
+            if event.season == season.year and season.competition in event.competitions and not (
+                    event.start.date.first_day() <= season.world_final_date <= event.last_day()):
+                report.problems.append(
+                    f"season {season.year} {season.competition}: world final date {season.world_final_date} is "
+                    f"outside event {event.id} ({event.start.iso()}–{(event.end or event.start).iso()})")
 
 
 def check_dataset(data_dir: Path) -> CheckReport:
@@ -157,6 +227,11 @@ def check_dataset(data_dir: Path) -> CheckReport:
     for season in dataset.seasons:
         _check_season(report, season, kinds, known_sources)
     _check_games(report, known_sources)
+    for duplicate in _duplicates(event.id for event in dataset.events):
+        report.problems.append(f"event {duplicate!r} is defined more than once")
+    for event in dataset.events:
+        _check_event(report, event, set(kinds), known_sources)
+    _check_finals_agree(report)
     return report
 
 

@@ -8,10 +8,16 @@ from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dataset.model import (
+    EVENT_KINDS,
+    EVENT_STATUSES,
     Competition,
     Dataset,
+    Event,
+    EventResult,
+    EventTime,
     Game,
     Member,
     Placing,
@@ -107,12 +113,14 @@ def _source(reader: _Reader, raw: Table, where: str) -> Source:
     reader.get(raw, "title_descriptive", bool, where, False)  # documentation only, but it must be a boolean
     return Source(
         id=reader.text(raw, "id", where),
-        url=reader.text(raw, "url", where),
+        url=reader.text(raw, "url", where, required=False),  # empty only when citation_only (see check)
         publisher=reader.text(raw, "publisher", where),
         title=reader.text(raw, "title", where),
         published=_partial_date(reader, reader.text(raw, "published", where, required=False), where),
         read=read or date.min,
         language=reader.text(raw, "language", where, required=False),
+        copy_url=reader.text(raw, "copy_url", where, required=False),
+        citation_only=reader.get(raw, "citation_only", bool, where, False),
     )
 
 
@@ -182,6 +190,7 @@ def _season(reader: _Reader, raw: Table, where: str, kinds: dict[str, str]) -> S
             for i, row in enumerate(reader.tables(raw, "final_race", where))
         ),
         unconfirmed_positions=tuple(reader.get(raw, "unconfirmed_positions", list, where, [])),
+        competition_name=reader.text(raw, "competition_name", where, required=False),
     )
 
 
@@ -212,6 +221,10 @@ def _game(reader: _Reader, raw: Table, where: str) -> Game:
                 region=region,
                 note=reader.text(row, "note", at, required=False),
                 sources=reader.strings(row, "sources", at),
+                early_access=reader.get(row, "early_access", bool, at, False),
+                disputed_days=tuple(sorted(
+                    day for raw_day in reader.strings(row, "disputed_days", at)
+                    if (day := reader.parsed(raw_day, date.fromisoformat, at, "date")) is not None)),
             )
         )
     return Game(
@@ -226,6 +239,56 @@ def _game(reader: _Reader, raw: Table, where: str) -> Game:
     )
 
 
+def _event_time(reader: _Reader, raw: Table, key: str, zone: str, where: str) -> EventTime | None:
+    text = reader.text(raw, key, where, required=False)
+    when = reader.parsed(text, lambda value: EventTime.parse(value, zone), where,
+                         "YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM date")
+    if when is not None and when.at is not None and not zone:
+        reader.problems.append(f"{where}: `{key}` has a time, so the event needs its `zone`")
+    return when
+
+
+def _event(reader: _Reader, raw: Table, where: str) -> Event:
+    event_id = reader.text(raw, "id", where)
+    where = f"{where} ({event_id})"
+    zone = reader.text(raw, "zone", where, required=False)
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            reader.problems.append(f"{where}: `{zone}` is not an IANA time zone")
+            zone = ""
+    kind = reader.text(raw, "kind", where)
+    if kind not in EVENT_KINDS:
+        reader.problems.append(f"{where}: kind must be one of {', '.join(EVENT_KINDS)}, not {kind!r}")
+    status = reader.text(raw, "status", where)
+    if status not in EVENT_STATUSES:
+        reader.problems.append(f"{where}: status must be one of {', '.join(EVENT_STATUSES)}, not {status!r}")
+    results = []
+    for index, row in enumerate(reader.tables(raw, "result", where)):
+        at = f"{where} result {index + 1}"
+        results.append(EventResult(reader.text(row, "competition", at), _placing(reader, row, at)))
+    return Event(
+        id=event_id,
+        season=reader.get(raw, "season", int, where),
+        name=reader.text(raw, "name", where),
+        kind=cast(Any, kind),
+        competitions=reader.strings(raw, "competitions", where),
+        online=reader.get(raw, "online", bool, where, False),
+        city=reader.text(raw, "city", where, required=False),
+        venue=reader.text(raw, "venue", where, required=False),
+        country=reader.text(raw, "country", where, required=False).upper(),
+        start=_event_time(reader, raw, "start", zone, where) or EventTime(ReleaseDate(1)),
+        end=_event_time(reader, raw, "end", zone, where),
+        status=cast(Any, status),
+        moved_from=_event_time(reader, raw, "moved_from", zone, where),
+        moved_from_place=reader.text(raw, "moved_from_place", where, required=False),
+        note=reader.text(raw, "note", where, required=False),
+        sources=reader.strings(raw, "sources", where),
+        results=tuple(results),
+    )
+
+
 def read_dataset(data_dir: Path) -> tuple[Dataset, list[str]]:
     """Parse every dataset file. Returns the dataset and the structural problems found (may be empty)."""
     reader = _Reader()
@@ -234,6 +297,7 @@ def read_dataset(data_dir: Path) -> tuple[Dataset, list[str]]:
     competitions: list[Competition] = []
     seasons: list[Season] = []
     games: list[Game] = []
+    events: list[Event] = []
     for name, document in documents.items():
         for i, raw in enumerate(reader.tables(document, "source", name)):
             sources.append(_source(reader, raw, f"{name} source {i + 1}"))
@@ -245,11 +309,14 @@ def read_dataset(data_dir: Path) -> tuple[Dataset, list[str]]:
             seasons.append(_season(reader, raw, f"{name} season {i + 1}", kinds))
         for i, raw in enumerate(reader.tables(document, "game", name)):
             games.append(_game(reader, raw, f"{name} game {i + 1}"))
+        for i, raw in enumerate(reader.tables(document, "event", name)):
+            events.append(_event(reader, raw, f"{name} event {i + 1}"))
     dataset = Dataset(
         sources=tuple(sources),
         competitions=tuple(competitions),
         seasons=tuple(seasons),
         games=tuple(games),
         content_hash=content_hash(data_dir),
+        events=tuple(sorted(events, key=lambda e: (e.start.date.first_day(), e.id))),
     )
     return dataset, reader.problems

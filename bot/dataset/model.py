@@ -6,8 +6,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 Precision = Literal["day", "month", "year"]
+Day = date  # a calendar day, for dataclasses whose own `date` field hides the type
 CompetitionKind = Literal["driver", "team"]
 SeasonStatus = Literal["concluded", "in-progress", "scheduled"]
 
@@ -21,6 +23,10 @@ class Source:
     published: str  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"; empty when unknown
     read: date
     language: str
+    # The copy that was actually read, when it was a mirror or proxy of the canonical page in `url`.
+    copy_url: str = ""
+    # A document with no public address (the seed article): cited by its title and publisher, never a link.
+    citation_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class Season:
     final_race: tuple[Placing, ...] = ()
     # Podium places that happened but that no stored source confirms yet: shown as such, never guessed.
     unconfirmed_positions: tuple[int, ...] = ()
+    # What the competition was called that season ("Manufacturer Series" until 2021), when it differs.
+    competition_name: str = ""
 
 
 @dataclass(frozen=True, order=True)
@@ -129,6 +137,9 @@ class Release:
     region: str
     note: str
     sources: tuple[str, ...]
+    early_access: bool = False  # an early-access launch, not the 1.0 release
+    # Days that sources disagree on, in date order: `date` then keeps only what they agree on (a month or year).
+    disputed_days: tuple[Day, ...] = ()
 
     def instant(self) -> datetime | None:
         """The exact release instant in UTC, when a source gave one."""
@@ -149,6 +160,103 @@ class Game:
     releases: tuple[Release, ...]
 
 
+EventKind = Literal["qualifier", "live", "world-finals"]
+EventStatus = Literal["scheduled", "cancelled", "moved"]
+EVENT_KINDS: tuple[EventKind, ...] = ("qualifier", "live", "world-finals")
+EVENT_STATUSES: tuple[EventStatus, ...] = ("scheduled", "cancelled", "moved")
+
+
+@dataclass(frozen=True)
+class EventTime:
+    """When an event starts or ends, as precisely as a source gives it: a month, a day, or a local time at `zone`.
+
+    A day without a time is a day: it has no instant, and nothing may give it one except a server's own
+    reminder time.
+    """
+
+    date: ReleaseDate
+    at: time | None = None  # the local wall-clock time at `zone`
+    zone: str = ""  # an IANA zone; required with `at`
+
+    @classmethod
+    def parse(cls, text: str, zone: str = "") -> EventTime:
+        """ "2026-12", "2026-12-05" or "2026-12-05T13:00" (local time at `zone`); ValueError on anything else."""
+        day, _, clock = text.partition("T")
+        when = ReleaseDate.parse(day)
+        if not clock:
+            return cls(when, None, zone)
+        if when.precision != "day" or len(clock) != 5:
+            raise ValueError(f"a time needs a full day and HH:MM: {text!r}")
+        return cls(when, time.fromisoformat(clock), zone)
+
+    def iso(self) -> str:
+        return self.date.iso() + (f"T{self.at:%H:%M}" if self.at else "")
+
+    def instant(self) -> datetime | None:
+        """The exact instant (UTC), when a source gave the time."""
+        if self.at is None or not self.zone:
+            return None
+        return datetime.combine(self.date.first_day(), self.at, tzinfo=ZoneInfo(self.zone)).astimezone(UTC)
+
+    def day_start(self) -> datetime:
+        """The start of the first day it could be, in its zone (UTC when none): for "in 4 days", never shown as a
+        time."""
+        zone = ZoneInfo(self.zone) if self.zone else UTC
+        return datetime.combine(self.date.first_day(), time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class EventResult:
+    """Who won (or placed) at one event, in one competition, where a source says so."""
+
+    competition: str
+    placing: Placing
+
+
+@dataclass(frozen=True)
+class Event:
+    """A World Series date: an online qualifier window, a live round or the World Finals."""
+
+    id: str
+    season: int
+    name: str
+    kind: EventKind
+    competitions: tuple[str, ...]
+    online: bool
+    city: str
+    venue: str
+    country: str
+    start: EventTime
+    end: EventTime | None
+    status: EventStatus
+    moved_from: EventTime | None
+    moved_from_place: str
+    note: str
+    sources: tuple[str, ...]
+    results: tuple[EventResult, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """What reminders and Discord events point at: stable across dataset loads."""
+        return f"event:{self.id}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def last_day(self) -> date:
+        return (self.end or self.start).date.last_day()
+
+    def is_over(self, now: datetime) -> bool:
+        """Over once its exact end instant has passed, or else its last day where it is held (UTC if online)."""
+        end = self.end or self.start
+        instant = end.instant()
+        if instant is not None:
+            return instant <= now
+        zone = ZoneInfo(end.zone) if end.zone else UTC
+        return self.last_day() < now.astimezone(zone).date()
+
+
 @dataclass(frozen=True)
 class Dataset:
     sources: tuple[Source, ...]
@@ -156,3 +264,4 @@ class Dataset:
     seasons: tuple[Season, ...]
     games: tuple[Game, ...]
     content_hash: str
+    events: tuple[Event, ...] = ()

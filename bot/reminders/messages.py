@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +23,8 @@ class OutgoingReminder:
 def _headline(target: ReleaseTarget, offset: str) -> str:
     title = inert(target.title)  # a server's own release is admin text, and this post is public
     if offset == "0":
+        if target.kind == "event":
+            return t("reminder.event_now" if target.time_utc else "reminder.event_today", title=title)
         return t("reminder.now" if target.time_utc else "reminder.today", title=title)
     count, unit = int(offset[:-1]), offset[-1]
     if unit == "d":
@@ -33,7 +36,14 @@ def _headline(target: ReleaseTarget, offset: str) -> str:
 
 def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> OutgoingReminder:
     reminder = delivery.reminder
-    lines: list[Content] = [tp("reminder.release", when=format_date(target.date, target.time_utc))]
+    if target.body is not None:  # an announcement says what it says, whenever it is posted
+        body = dataclasses.replace(target.body, footer=t("reminder.footer", id=delivery.subscription.id))
+        return OutgoingReminder(body, delivery.subscription.role_id)
+    if target.kind == "event":
+        when: Content = format_date(target.date, target.time_utc) if target.time_utc else target.when_text
+        lines: list[Content] = [tp("reminder.event_when", when=when), t("reminder.event_where", place=target.place)]
+    else:
+        lines = [tp("reminder.release", when=format_date(target.date, target.time_utc))]
     if target.platforms:
         lines.append(t("reminder.platforms", platforms=", ".join(inert(p) for p in target.platforms)))
     if late:

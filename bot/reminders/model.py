@@ -50,6 +50,7 @@ class Subscription:
     created_at: datetime
     paused_reason: str | None = None
     paused_at: datetime | None = None
+    notify_cancelled: bool = False  # an event subscription's opt-in to one notice when an event is cancelled
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class PlannedReminder:
     release_on: str  # the release's own date (and UTC time): a change here means the release moved
     anchor_at: datetime  # the release moment, UTC
     due_at: datetime
+    # An announcement is due the moment it appears: created (or re-armed, for a correction) even though that
+    # moment has just passed, where a reminder would only be created ahead of its time.
+    catch_up: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from bot.answer import Answer, ChannelRef, Content, Field, Moment, RoleRef, conc
 from bot.dataset.model import ReleaseDate
 from bot.names import inert
 from bot.reminders.model import CustomRelease, GuildSettings, SubscriptionStatus
-from bot.reminders.service import Subscribed
+from bot.reminders.service import RESULTS, Subscribed
 from bot.render import format_date
 from bot.text import t, tp
 
@@ -24,8 +24,13 @@ def _offsets(offsets: tuple[str, ...]) -> str:
 def subscribed_answer(result: Subscribed) -> Answer:
     sub = result.subscription
     target = result.subject_title or t("reminders.all_upcoming")
-    text = tp("reminders.added", id=sub.id, target=f"**{target}**", channel=ChannelRef(sub.channel_id),
-              offsets=_offsets(sub.offsets), zone=result.settings.timezone)
+    if sub.target == RESULTS:
+        text = tp("reminders.added_results", id=sub.id, target=f"**{target}**", channel=ChannelRef(sub.channel_id))
+    else:
+        text = tp("reminders.added", id=sub.id, target=f"**{target}**", channel=ChannelRef(sub.channel_id),
+                  offsets=_offsets(sub.offsets), zone=result.settings.timezone)
+    if sub.notify_cancelled:
+        text = concat(text, " ", t("reminders.notice_on"))
     if sub.role_id:
         text = concat(text, " ", (RoleRef(sub.role_id),))
     next_due: Content = ((Moment(result.next_due.astimezone(UTC), "F"),) if result.next_due

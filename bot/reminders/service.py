@@ -11,10 +11,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 
-from bot.dataset.model import ReleaseDate
+from bot.announcements import cancelled_key, is_decided, result_key
+from bot.answer import Answer
+from bot.dataset.model import Event, ReleaseDate
 from bot.errors import BadInput, NotOnRecord
 from bot.names import clean_user_text, compact, label_text, normalise
+from bot.reminders.announce import cancelled_answer, result_answer
 from bot.reminders.model import (
     CustomRelease,
     GuildSettings,
@@ -23,7 +27,8 @@ from bot.reminders.model import (
     SubscriptionStatus,
 )
 from bot.reminders.planner import due_at, parse_local_time, parse_offsets, parse_zone, release_moment
-from bot.services import Services
+from bot.services import Services, Snapshot, event_dates, place_of
+from bot.store.dataset_rows import Announcement
 from bot.store.reminder_rows import CapReached
 from bot.text import t
 
@@ -38,12 +43,22 @@ MAX_CUSTOM_AHEAD = timedelta(days=5 * 365)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+TargetKind = Literal["release", "event", "result", "cancelled"]
+# What a subscription may name besides one release or event: every upcoming World Series event, or results.
+EVERY_EVENT, RESULTS = "events", "results"
+EVENT_PREFIX = "event:"
+# How long after it first appears in the data an announcement is posted: time for a maintainer who loaded a
+# wrong result to load the fix before anyone reads it.
+ANNOUNCE_AFTER = timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class ReleaseTarget:
-    """One release a reminder can be about: from the dataset, or a server's own."""
+    """One thing a reminder can be about: a release (the dataset's or a server's own), a World Series event, or an
+    announcement (a season's result, an event's cancellation) that is posted once."""
 
     key: str
-    subject: str  # what a subscription names: a game slug or "custom:<slug>"
+    subject: str  # what a subscription names: a game slug, "custom:<slug>", "event:<id>", or "results"
     title: str
     date: ReleaseDate
     time_utc: time | None
@@ -51,10 +66,22 @@ class ReleaseTarget:
     region: str
     # A short, stable name for it in a picker (Discord allows 100 characters; a custom slug can be longer).
     pick: str = ""
+    kind: TargetKind = "release"
+    place: str = ""  # where an event is held
+    when_text: str = ""  # an event's dates as members read them ("5–6 December 2026")
+    # An announcement: when it is due (it first appeared, or changed), its revision, and what it says.
+    due: datetime | None = None
+    revision: int = 0
+    since: datetime | None = None  # only subscriptions older than this get it (it is news, not history)
+    body: Answer | None = None
 
     @property
     def choice_value(self) -> str:
         return self.pick or self.subject
+
+    @property
+    def announcement(self) -> bool:
+        return self.kind in ("result", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -75,17 +102,29 @@ class ReminderService:
     # Targets -------------------------------------------------------------------------------------------
 
     async def targets(self, guild_id: int) -> list[ReleaseTarget]:
+        snapshot = self.services.catalog
         found = [
             ReleaseTarget(r.key, game.slug, game.title, r.date, r.time_utc, r.platforms, r.region)
-            for game in self.services.catalog.games.values() for r in game.releases
+            for game in snapshot.games.values() for r in game.releases
         ]
         for custom in await self.rows.custom_releases(guild_id):
             found.append(_custom_target(custom))
+        found += [_event_target(e) for e in snapshot.events if not e.cancelled]
+        announced = await self.services.store.dataset.announcements()
+        found += _announcement_targets(snapshot, announced)
         return found
 
     async def resolve_subject(self, guild_id: int, text: str) -> tuple[str, str]:
-        """(subject, title) for what an admin typed: the server's own releases first, then the dataset's."""
+        """(subject, title) for what an admin typed: "events" or "results", a World Series event, the server's
+        own releases, then the dataset's."""
         wanted = compact(text)
+        if wanted in _EVERY_EVENT_WORDS:
+            return EVERY_EVENT, t("reminders.every_event")
+        if wanted in _RESULTS_WORDS:
+            return RESULTS, t("reminders.results")
+        for event in self.services.catalog.events:
+            if text.strip() == event.key or wanted in (compact(event.id), compact(event.name)):
+                return event.key, f"{event.name} ({event.season})"
         for custom in await self.rows.custom_releases(guild_id):
             # Typed by hand ("Cup final"), or the value autocomplete sent ("custom:#12").
             if text.strip() in (custom.key, custom.choice_value) or wanted in (compact(custom.slug),
@@ -97,12 +136,23 @@ class ReminderService:
     # Planning ------------------------------------------------------------------------------------------
 
     def plan(self, subject: str | None, offsets: tuple[str, ...], settings: GuildSettings,
-             targets: list[ReleaseTarget]) -> list[PlannedReminder]:
-        """The reminders a subscription to `subject` (None: everything) with `offsets` should have."""
+             targets: list[ReleaseTarget], *, created_at: datetime | None = None,
+             notify_cancelled: bool = False) -> list[PlannedReminder]:
+        """The reminders a subscription to `subject` (None: every release) with `offsets` should have.
+
+        An announcement is planned once, at the moment it is due, and only for a subscription `created_at` before
+        it appeared (None: a subscription being made now, to which nothing announced so far is news).
+        """
         zone = parse_zone(settings.timezone)
         planned = []
         for target in targets:
-            if subject is not None and target.subject != subject:
+            if target.announcement:
+                if (_announces_to(subject, notify_cancelled, target) and created_at is not None
+                        and target.since is not None and target.due is not None and created_at < target.since):
+                    planned.append(PlannedReminder(target.key, "0", f"rev{target.revision}", target.due, target.due,
+                                                   catch_up=True))
+                continue
+            if not _matches(subject, target):
                 continue
             release_on = target.date.iso() + (f"T{target.time_utc:%H:%M}" if target.time_utc else "")
             try:
@@ -122,7 +172,7 @@ class ReminderService:
         targets = [x for x in await self.targets(guild_id) if x.key != custom.key] + [_custom_target(custom)]
         now = self.clock.now()
         planned = sum(1 for sub in await self.rows.subscriptions(guild_id)
-                      for p in self.plan(sub.target, sub.offsets, settings, targets) if p.due_at > now)
+                      for p in self._plan_of(sub, settings, targets) if p.due_at > now)
         if planned > MAX_PLANNED_PER_GUILD:
             raise BadInput(t("error.too_many_planned", limit=MAX_PLANNED_PER_GUILD))
 
@@ -131,8 +181,13 @@ class ReminderService:
         targets = await self.targets(guild_id)
         now = self.clock.now()
         for sub in await self.rows.subscriptions(guild_id):
-            await self.rows.apply_plan(sub.id, self.plan(sub.target, sub.offsets, settings, targets), now)
+            await self.rows.apply_plan(sub.id, self._plan_of(sub, settings, targets), now)
         self.on_change()
+
+    def _plan_of(self, sub: Subscription, settings: GuildSettings, targets: list[ReleaseTarget]) -> list[
+            PlannedReminder]:
+        return self.plan(sub.target, sub.offsets, settings, targets, created_at=sub.created_at,
+                         notify_cancelled=sub.notify_cancelled)
 
     async def replan_all(self) -> None:
         """After a dataset load: a moved date moves its pending reminders; nothing fires for the old date."""
@@ -145,18 +200,22 @@ class ReminderService:
     # Subscriptions -------------------------------------------------------------------------------------
 
     async def subscribe(self, guild_id: int, channel_id: int, release: str | None, offsets: str | None,
-                        role_id: int | None, by: int) -> Subscribed:
-        parsed_offsets = parse_offsets(offsets)
+                        role_id: int | None, by: int, *, notify_cancelled: bool = False) -> Subscribed:
         subject, title = (None, None) if release is None else await self.resolve_subject(guild_id, release)
+        # Results are posted when they appear: offsets before them mean nothing.
+        parsed_offsets = ("0",) if subject == RESULTS else parse_offsets(offsets)
+        if notify_cancelled and not (subject == EVERY_EVENT or (subject or "").startswith(EVENT_PREFIX)):
+            raise BadInput(t("error.cancelled_notice_events_only"))
         targets = await self.targets(guild_id)
-        if subject is not None:
+        if subject is not None and subject not in (EVERY_EVENT, RESULTS):
             self._refuse_if_past(title or subject, [x for x in targets if x.subject == subject])
         settings = await self.rows.settings(guild_id)
         planned = self.plan(subject, parsed_offsets, settings, targets)
         try:
             subscription = await self.rows.add_subscription(
                 guild_id, channel_id, subject, parsed_offsets, role_id, by, self.clock.now(), planned,
-                limit=MAX_SUBSCRIPTIONS_PER_GUILD, reminder_limit=MAX_PLANNED_PER_GUILD)
+                limit=MAX_SUBSCRIPTIONS_PER_GUILD, reminder_limit=MAX_PLANNED_PER_GUILD,
+                notify_cancelled=notify_cancelled)
         except CapReached as cap:
             raise _cap_error(cap) from None
         self.on_change()
@@ -271,6 +330,63 @@ def _strict_date(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+_EVERY_EVENT_WORDS = frozenset(compact(x) for x in (EVERY_EVENT, "every upcoming event", "all events", "event",
+                                                       "every event", "world series"))
+_RESULTS_WORDS = frozenset(compact(x) for x in (RESULTS, "result", "champions", "podiums"))
+
+
+def _matches(subject: str | None, target: ReleaseTarget) -> bool:
+    if subject is None:
+        return target.kind == "release"
+    if subject == EVERY_EVENT:
+        return target.kind == "event"
+    return target.subject == subject
+
+
+def _announces_to(subject: str | None, notify_cancelled: bool, target: ReleaseTarget) -> bool:
+    if target.kind == "result":
+        return subject == RESULTS
+    # A cancellation, to the event subscriptions that opted into one notice.
+    return notify_cancelled and subject in (EVERY_EVENT, target.subject)
+
+
+def _event_target(event: Event) -> ReleaseTarget:
+    """An event as reminders see it: its exact start when a source gives one (as a UTC day and time), else its
+    day, reminded at the server's reminder time like a release known by its day."""
+    instant = event.start.instant()
+    if instant is not None:
+        day, at = ReleaseDate(instant.year, instant.month, instant.day), instant.time()
+    else:
+        day, at = event.start.date, None
+    return ReleaseTarget(event.key, event.key, event.name, day, at, (), "", kind="event", place=place_of(event),
+                         when_text=event_dates(event))
+
+
+def _announcement_targets(snapshot: Snapshot, announced: dict[str, Announcement]) -> list[ReleaseTarget]:
+    found = []
+    for season in snapshot.seasons:
+        entry = announced.get(result_key(season.year, season.competition))
+        if entry is None or not is_decided(season):
+            continue
+        competition = snapshot.competitions[season.competition]
+        sources = snapshot.sources_for([*season.sources, *(i for row in season.standing for i in row.sources)])
+        body = result_answer(season, competition, sources, correction=entry.revision > 0)
+        found.append(_announcement(entry, "result", RESULTS, body.title, body))
+    for event in snapshot.events:
+        entry = announced.get(cancelled_key(event.id))
+        if entry is not None and event.cancelled:
+            body = cancelled_answer(event)
+            found.append(_announcement(entry, "cancelled", event.key, body.title, body))
+    return found
+
+
+def _announcement(entry: Announcement, kind: TargetKind, subject: str, title: str, body: Answer) -> ReleaseTarget:
+    due = (entry.changed_at if entry.revision else entry.first_seen_at) + ANNOUNCE_AFTER
+    day = ReleaseDate(due.year, due.month, due.day)
+    return ReleaseTarget(entry.key, subject, title, day, due.time(), (), "", kind=kind, due=due,
+                         revision=entry.revision, since=entry.first_seen_at, body=body)
 
 
 def _custom_target(custom: CustomRelease) -> ReleaseTarget:

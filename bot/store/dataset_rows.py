@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.dataset.model import Competition, Dataset, Game, Season, Source
+from bot.dataset.model import Competition, Dataset, Event, Game, Season, Source
 from bot.store import reads, writes
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Announcement:
+    key: str
+    revision: int  # 0 as it first appeared; each change of what it says adds one (a correction)
+    first_seen_at: datetime
+    changed_at: datetime
 
 
 class DatasetRows:
@@ -43,3 +52,13 @@ class DatasetRows:
 
     async def sources(self, ids: list[str] | None = None) -> list[Source]:
         return await reads.sources(self._database.connection, ids)
+
+    async def announcements(self) -> dict[str, Announcement]:
+        """What the dataset has announced (see bot.announcements), by key."""
+        async with self._database.connection.execute(
+                "SELECT key, revision, first_seen_at, changed_at FROM announcement") as cursor:
+            return {row[0]: Announcement(row[0], row[1], datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]))
+                    for row in await cursor.fetchall()}
+
+    async def events(self) -> list[Event]:
+        return await reads.events(self._database.connection)

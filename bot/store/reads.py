@@ -9,7 +9,19 @@ from typing import Any, cast
 
 import aiosqlite
 
-from bot.dataset.model import Competition, Game, Member, Placing, Release, ReleaseDate, Season, Source
+from bot.dataset.model import (
+    Competition,
+    Event,
+    EventResult,
+    EventTime,
+    Game,
+    Member,
+    Placing,
+    Release,
+    ReleaseDate,
+    Season,
+    Source,
+)
 
 
 async def _rows(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
@@ -43,7 +55,8 @@ async def seasons(db: aiosqlite.Connection, year: int | None, competition: str |
     season_rows = await _rows(
         db,
         "SELECT s.id, s.year, s.competition, s.title, s.series, s.status, s.format, s.world_final_date,"
-        " s.world_final_venue, s.unconfirmed_positions FROM season s JOIN competition c ON c.slug = s.competition"
+        " s.world_final_venue, s.unconfirmed_positions, s.competition_name"
+        " FROM season s JOIN competition c ON c.slug = s.competition"
         " WHERE (:year IS NULL OR s.year = :year) AND (:competition IS NULL OR s.competition = :competition)"
         " ORDER BY s.year, c.sort_order",
         cast(Any, {"year": year, "competition": competition}),
@@ -62,7 +75,8 @@ async def seasons(db: aiosqlite.Connection, year: int | None, competition: str |
         season_sources[season_id].append(source_id)
     placings = await _placings(db, ids)
     result = []
-    for season_id, year_, slug, title, series, status, season_format, final_date, venue, unconfirmed in season_rows:
+    for (season_id, year_, slug, title, series, status, season_format, final_date, venue, unconfirmed,
+         competition_name) in season_rows:
         result.append(
             Season(
                 year=year_, competition=slug, title=title, series=series, status=status, format=season_format,
@@ -71,6 +85,7 @@ async def seasons(db: aiosqlite.Connection, year: int | None, competition: str |
                 standing=tuple(placings[(season_id, "standing")]),
                 final_race=tuple(placings[(season_id, "final_race")]),
                 unconfirmed_positions=tuple(json.loads(unconfirmed)),
+                competition_name=competition_name,
             )
         )
     return result
@@ -117,12 +132,14 @@ async def games(db: aiosqlite.Connection) -> list[Game]:
     ):
         sources[key].append(source_id)
     releases: dict[str, list[Release]] = defaultdict(list)
-    for key, game, when, at, platforms, region, note in await _rows(
-        db, "SELECT key, game, date, time_utc, platforms, region, note FROM game_release ORDER BY game, ordinal"
+    for key, game, when, at, platforms, region, note, early, disputed in await _rows(
+        db, "SELECT key, game, date, time_utc, platforms, region, note, early_access, disputed_days FROM game_release"
+            " ORDER BY game, ordinal"
     ):
         releases[game].append(
             Release(key, game, ReleaseDate.parse(when), time.fromisoformat(at) if at else None,
-                    tuple(json.loads(platforms)), region, note, tuple(sources[key]))
+                    tuple(json.loads(platforms)), region, note, tuple(sources[key]), bool(early),
+                    tuple(date.fromisoformat(d) for d in json.loads(disputed)))
         )
     return [
         Game(slug, title, kind, parent, developer, publisher, tuple(aliases[slug]), tuple(releases[slug]))
@@ -136,10 +153,31 @@ async def sources(db: aiosqlite.Connection, ids: list[str] | None) -> list[Sourc
     """The sources named by `ids`, in that order (every source, by id, when `ids` is None)."""
     rows = await _rows(
         db,
-        "SELECT id, url, publisher, title, published, read, language FROM source"
+        "SELECT id, url, publisher, title, published, read, language, copy_url, citation_only FROM source"
         " WHERE :ids IS NULL OR id IN (SELECT value FROM json_each(:ids)) ORDER BY id",
         cast(Any, {"ids": None if ids is None else json.dumps(ids)}),
     )
-    found = {row[0]: Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6])
+    found = {row[0]: Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6], row[7],
+                            bool(row[8]))
              for row in rows}
     return list(found.values()) if ids is None else [found[i] for i in ids if i in found]
+
+
+async def events(db: aiosqlite.Connection) -> list[Event]:
+    found = []
+    for (id_, season, name, kind, competitions_, online, city, venue, country, start, end, zone, status, moved_from,
+         moved_place, note, sources_, results) in await _rows(
+        db, "SELECT id, season, name, kind, competitions, online, city, venue, country, start, end_on, zone, status,"
+            " moved_from, moved_from_place, note, sources, results FROM event ORDER BY start, id"):
+        found.append(Event(
+            id_, season, name, kind, tuple(json.loads(competitions_)), bool(online), city, venue, country,
+            EventTime.parse(start, zone), EventTime.parse(end, zone) if end else None, status,
+            EventTime.parse(moved_from, zone) if moved_from else None, moved_place, note, tuple(json.loads(sources_)),
+            tuple(_result(row) for row in json.loads(results))))
+    return found
+
+
+def _result(row: dict[str, Any]) -> EventResult:
+    members = tuple(Member(m["name"], m["country"]) for m in row["members"])
+    return EventResult(row["competition"], Placing(row["position"], row["name"], row["country"], row["team"],
+                                                   row["manufacturer"], members, row["note"], tuple(row["sources"])))

@@ -42,7 +42,7 @@ INSTALL_KEY = "install_id"
 # A nonce is install id + reminder id + "g" + generation, within Discord's 25 characters up to ids of 10^14.
 INSTALL_ID_LENGTH = 6
 _SUBSCRIPTION_COLUMNS = ("s.id, s.guild_id, s.channel_id, s.target, s.offsets, s.role_id, s.created_by, s.created_at,"
-                         " s.paused_reason, s.paused_at")
+                         " s.paused_reason, s.paused_at, s.notify_cancelled")
 
 
 def _iso(instant: datetime) -> str:
@@ -54,9 +54,9 @@ def _instant(text: str | None) -> datetime | None:
 
 
 def _subscription(row: Iterable[Any]) -> Subscription:
-    id_, guild, channel, target, offsets, role, by, created, reason, paused = row
+    id_, guild, channel, target, offsets, role, by, created, reason, paused, notify_cancelled = row
     return Subscription(id_, guild, channel, target, tuple(json.loads(offsets)), role, by,
-                        datetime.fromisoformat(created), reason, _instant(paused))
+                        datetime.fromisoformat(created), reason, _instant(paused), bool(notify_cancelled))
 
 
 def _reminder(row: Iterable[Any]) -> Reminder:
@@ -141,7 +141,8 @@ class ReminderRows:
 
     async def add_subscription(self, guild_id: int, channel_id: int, target: str | None, offsets: tuple[str, ...],
                                role_id: int | None, by: int, now: datetime,
-                               planned: list[PlannedReminder], *, limit: int, reminder_limit: int) -> Subscription:
+                               planned: list[PlannedReminder], *, limit: int, reminder_limit: int,
+                               notify_cancelled: bool = False) -> Subscription:
         """The subscription and its planned reminders, together or not at all. Past `limit` subscriptions or
         `reminder_limit` planned reminders in the server, CapReached (counted inside this transaction)."""
         async with self._store.transaction() as db:
@@ -152,13 +153,15 @@ class ReminderRows:
             if await _planned_count(db, guild_id) + sum(p.due_at > now for p in planned) > reminder_limit:
                 raise CapReached("planned reminders", reminder_limit)
             cursor = await db.execute(
-                "INSERT INTO subscription (guild_id, channel_id, target, offsets, role_id, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, channel_id, target, json.dumps(list(offsets)), role_id, by, _iso(now)),
+                "INSERT INTO subscription (guild_id, channel_id, target, offsets, role_id, created_by, created_at,"
+                " notify_cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, target, json.dumps(list(offsets)), role_id, by, _iso(now),
+                 int(notify_cancelled)),
             )
             assert cursor.lastrowid is not None
             await _apply_plan(db, cursor.lastrowid, planned, now)
-            return Subscription(cursor.lastrowid, guild_id, channel_id, target, offsets, role_id, by, now)
+            return Subscription(cursor.lastrowid, guild_id, channel_id, target, offsets, role_id, by, now,
+                                notify_cancelled=notify_cancelled)
 
     async def subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
         rows = await self._rows(
@@ -344,7 +347,7 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
                       now: datetime) -> None:
     """Make a subscription's reminders match `planned`.
 
-    - New reminders are created only if due in the future.
+    - New reminders are created only if due in the future (an announcement also just after: `catch_up`).
     - A pending reminder follows its release (a moved date, a new zone or reminder time).
     - A claimed one (being sent) follows too, with a new generation, so the send in flight is re-queued.
     - A sent or missed one is planned again only if the release itself moved (not for a new zone or
@@ -362,8 +365,9 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
     for key, plan in wanted.items():
         row = existing.get(key)
         due, anchor = _iso(plan.due_at), _iso(plan.anchor_at)
+        ahead = plan.due_at > now or plan.catch_up
         if row is None:
-            if plan.due_at > now:
+            if ahead:
                 await db.execute(
                     "INSERT INTO reminder (subscription_id, release_key, offset, release_on, anchor_at, due_at,"
                     " attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
@@ -379,7 +383,7 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
             # The send in flight is for the old date: a new generation (so a new nonce) for the new one.
             await db.execute("UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, first_sent_at = NULL,"
                              " generation = generation + 1 WHERE id = ?", (plan.release_on, anchor, due, reminder_id))
-        elif state in REARMABLE and (moved or state == "cancelled") and plan.due_at > now:
+        elif state in REARMABLE and (moved or state == "cancelled") and ahead:
             await db.execute(
                 "UPDATE reminder SET release_on = ?, anchor_at = ?, due_at = ?, attempt_at = ?, state = 'pending',"
                 " generation = generation + 1, attempts = 0, sent_at = NULL, message_id = NULL, last_error = NULL,"

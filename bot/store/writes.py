@@ -7,19 +7,22 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.dataset.model import Dataset, Placing
+from bot.announcements import announcements_of
+from bot.dataset.model import Dataset, EventResult, Placing
 
 # Children go with their parents through ON DELETE CASCADE; only dataset tables are listed here.
-_DATASET_TABLES = ("game", "season", "competition", "source", "dataset_meta")
+_DATASET_TABLES = ("event", "game", "season", "competition", "source", "dataset_meta")
 
 
 async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datetime) -> None:
     for table in _DATASET_TABLES:
         await db.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants above
     await db.executemany(
-        "INSERT INTO source (id, url, publisher, title, published, read, language) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO source (id, url, publisher, title, published, read, language, copy_url, citation_only)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (s.id, s.url, s.publisher, s.title, s.published, s.read.isoformat(), s.language)
+            (s.id, s.url, s.publisher, s.title, s.published, s.read.isoformat(), s.language, s.copy_url,
+             int(s.citation_only))
             for s in dataset.sources
         ],
     )
@@ -35,10 +38,10 @@ async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datet
     for season in dataset.seasons:
         cursor = await db.execute(
             "INSERT INTO season (year, competition, title, series, status, format, world_final_date,"
-            " world_final_venue, unconfirmed_positions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " world_final_venue, unconfirmed_positions, competition_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (season.year, season.competition, season.title, season.series, season.status, season.format,
              season.world_final_date.isoformat() if season.world_final_date else None, season.world_final_venue,
-             json.dumps(list(season.unconfirmed_positions))),
+             json.dumps(list(season.unconfirmed_positions)), season.competition_name),
         )
         season_id = cursor.lastrowid
         await db.executemany(
@@ -60,20 +63,52 @@ async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datet
         )
         for ordinal, release in enumerate(game.releases):
             await db.execute(
-                "INSERT INTO game_release (key, game, ordinal, date, time_utc, platforms, region, note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO game_release (key, game, ordinal, date, time_utc, platforms, region, note, early_access,"
+                " disputed_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (release.key, game.slug, ordinal, release.date.iso(),
                  release.time_utc.strftime("%H:%M") if release.time_utc else None,
-                 json.dumps(list(release.platforms)), release.region, release.note),
+                 json.dumps(list(release.platforms)), release.region, release.note, int(release.early_access),
+                 json.dumps([d.isoformat() for d in release.disputed_days])),
             )
             await db.executemany(
                 "INSERT INTO game_release_source (release_key, source_id, ordinal) VALUES (?, ?, ?)",
                 [(release.key, source, i) for i, source in enumerate(dict.fromkeys(release.sources))],
             )
     await db.executemany(
+        "INSERT INTO event (id, season, name, kind, competitions, online, city, venue, country, start, end_on, zone,"
+        " status, moved_from, moved_from_place, note, sources, results)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (e.id, e.season, e.name, e.kind, json.dumps(list(e.competitions)), int(e.online), e.city, e.venue,
+             e.country, e.start.iso(), e.end.iso() if e.end else None, e.start.zone, e.status,
+             e.moved_from.iso() if e.moved_from else None, e.moved_from_place, e.note, json.dumps(list(e.sources)),
+             json.dumps([_result_json(r) for r in e.results]))
+            for e in dataset.events
+        ],
+    )
+    await note_announcements(db, announcements_of(dataset), now)
+    await db.executemany(
         "INSERT INTO dataset_meta (key, value) VALUES (?, ?)",
         [("content_hash", dataset.content_hash), ("loaded_at", now.isoformat())],
     )
+
+
+async def note_announcements(db: aiosqlite.Connection, digests: dict[str, str], now: datetime) -> None:
+    """Record what the dataset announces: new keys appear now; a changed digest is one more revision. Keys the
+    dataset no longer has stay (what was posted was posted)."""
+    await db.executemany(
+        "INSERT INTO announcement (key, digest, revision, first_seen_at, changed_at) VALUES (?, ?, 0, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET digest = excluded.digest, revision = revision + 1,"
+        " changed_at = excluded.changed_at WHERE announcement.digest != excluded.digest",
+        [(key, digest, now.isoformat(), now.isoformat()) for key, digest in sorted(digests.items())],
+    )
+
+
+def _result_json(result: EventResult) -> dict[str, object]:
+    row = result.placing
+    return {"competition": result.competition, "position": row.position, "name": row.name, "country": row.country,
+            "team": row.team, "manufacturer": row.manufacturer, "note": row.note, "sources": list(row.sources),
+            "members": [{"name": m.name, "country": m.country} for m in row.members]}
 
 
 async def _insert_placing(

@@ -4,12 +4,15 @@ of discord.py bots. See tests/README.md."""
 from .contract import Refusal
 from .model import (
     ADMINISTRATOR,
+    CREATE_EVENTS,
     DEFAULT_EVERYONE_PERMISSIONS,
     EPHEMERAL_FLAG,
+    MANAGE_EVENTS,
     SEND_MESSAGES,
     VIEW_CHANNEL,
     Channel,
     Guild,
+    GuildScheduledEvent,
     Member,
     PermissionOverwrite,
     RecordedMessage,
@@ -21,14 +24,17 @@ from .scenario import ContractViolation, DiscordStandIn, InteractionResult, Inte
 
 __all__ = [
     "ADMINISTRATOR",
+    "CREATE_EVENTS",
     "DEFAULT_EVERYONE_PERMISSIONS",
     "EPHEMERAL_FLAG",
+    "MANAGE_EVENTS",
     "SEND_MESSAGES",
     "VIEW_CHANNEL",
     "Channel",
     "ContractViolation",
     "DiscordStandIn",
     "Guild",
+    "GuildScheduledEvent",
     "InteractionResult",
     "InteractionTimeout",
     "Member",

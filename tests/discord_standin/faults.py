@@ -28,6 +28,9 @@ MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 ALREADY_ACKNOWLEDGED = 40060
 INVALID_FORM_BODY = 50035
+UNKNOWN_SCHEDULED_EVENT = 10070
+MAX_SCHEDULED_EVENTS = 30038  # "Maximum number of uncompleted guild scheduled events reached (100)"
+FINISHED_EVENT = 180000  # "Cannot update a finished event"
 
 CHANNEL_FAULTS: dict[str, tuple[int, int, str]] = {
     "missing_permissions": (403, MISSING_PERMISSIONS, "Missing Permissions"),

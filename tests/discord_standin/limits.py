@@ -2,12 +2,14 @@
 
 Sources (Discord developer documentation): application commands (naming, options, choices, the 8,000-character
 total), receiving and responding (callback types per interaction type, autocomplete choices), message resource
-(content, embed limits, allowed mentions, flags) and the component reference (action rows). Each rule here names
+(content, embed limits, allowed mentions, flags), the component reference (action rows) and the guild scheduled
+event resource (field requirements by entity type, lengths, valid status transitions). Each rule here names
 the field it refuses with Discord's error code, as :mod:`.contract` reports it.
 """
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +53,19 @@ ACTION_ROWS_LIMIT = 5
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING_OPTION = 1, 2, 3
 CHAT_INPUT = 1
 
+# ---- guild scheduled events -----------------------------------------------------------------------------------
+SCHEDULED_EVENTS_PATH = "/guilds/{guild_id}/scheduled-events"
+SCHEDULED_EVENT_PATH = "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
+EVENT_NAME_LIMIT, EVENT_LOCATION_LIMIT = 100, 100
+STAGE_INSTANCE, VOICE, EXTERNAL = 1, 2, 3
+SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
+# "Valid Guild Scheduled Event Status Transitions": SCHEDULED → ACTIVE or CANCELED, ACTIVE → COMPLETED. A finished
+# event (COMPLETED, CANCELED) is not a body error: the handler answers it with 180000 "Cannot update a finished event".
+STATUS_TRANSITIONS: dict[int, frozenset[int]] = {
+    SCHEDULED: frozenset({ACTIVE, CANCELED}),
+    ACTIVE: frozenset({COMPLETED}),
+}
+
 
 def documented_violations(method: str, spec_path: str, body: Any, context: JSON) -> list[Violation]:
     """Every documented rule this request body breaks (the schema has already passed it)."""
@@ -64,6 +79,9 @@ def documented_violations(method: str, spec_path: str, body: Any, context: JSON)
             found += _command_set(commands)
     elif spec_path.endswith("/commands/{command_id}") and method == "PATCH" and isinstance(body, dict):
         found += _command(body, ())
+    elif spec_path in (SCHEDULED_EVENTS_PATH, SCHEDULED_EVENT_PATH) and method in ("POST", "PATCH") \
+            and isinstance(body, dict):
+        found += _scheduled_event(body, context, creating=method == "POST")
     elif spec_path.endswith("/callback") and isinstance(body, dict):
         found += _callback(body, context.get("interaction_type"))
     elif isinstance(body, dict) and ("/messages" in spec_path or spec_path.startswith("/webhooks/")):
@@ -320,3 +338,95 @@ def _components(components: Any, path: Path) -> Iterator[Violation]:
                     yield Violation((*here, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED",
                                     "Component custom id cannot be duplicated")
                 custom_ids.add(custom_id)
+
+
+# ---- guild scheduled events ------------------------------------------------------------------------------------
+
+def _timestamp(body: JSON, key: str, found: list[Violation]) -> datetime.datetime | None:
+    """The body's timestamp at ``key``; one that is not ISO 8601 is a violation."""
+    value = body.get(key)
+    parsed = _stored_time(body, key)
+    if isinstance(value, str) and parsed is None:
+        found.append(Violation((key,), "DATE_TIME_TYPE_PARSE", f"Could not parse {value!r}. Should be ISO8601."))
+    return parsed
+
+
+def _scheduled_event(body: JSON, context: JSON, *, creating: bool) -> list[Violation]:
+    """Create (POST) or modify (PATCH) a guild scheduled event.
+
+    ``context`` carries what the body alone does not say: ``now`` (the stand-in's clock, an aware datetime) and,
+    for a PATCH, ``scheduled_event`` (the stored event's payload). A PATCH is judged as the event it would leave:
+    the stored event with the body applied, as Discord's "field requirements by entity type" apply to the result.
+    """
+    found: list[Violation] = []
+    now = context.get("now")
+    if not isinstance(now, datetime.datetime):
+        now = datetime.datetime.now(datetime.UTC)
+    current = context.get("scheduled_event")
+    if not creating and not isinstance(current, dict):
+        return found  # an unknown event: the handler answers 404 10070, whatever the body
+
+    name = body.get("name")
+    if isinstance(name, str) and not 1 <= len(name) <= EVENT_NAME_LIMIT:
+        found.append(Violation(("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."))
+    metadata = body.get("entity_metadata")
+    location = metadata.get("location") if isinstance(metadata, dict) else None
+    if isinstance(location, str) and not 1 <= len(location) <= EVENT_LOCATION_LIMIT:
+        found.append(Violation(("entity_metadata", "location"), "BASE_TYPE_BAD_LENGTH",
+                               "Must be between 1 and 100 in length."))
+    start = _timestamp(body, "scheduled_start_time", found)
+    end = _timestamp(body, "scheduled_end_time", found)
+
+    merged: JSON = {**(current or {}), **body}
+    status = int((current or {}).get("status") or SCHEDULED)
+    finished = status in (COMPLETED, CANCELED)
+    if finished:
+        return found  # the handler refuses any change with 180000
+
+    # Discord answers a start in the past with this code on "scheduled_start_time" (at creation, and on an edit
+    # that moves the start of an event that has not begun).
+    if start is not None and start < now and (creating or status == SCHEDULED):
+        found.append(Violation(("scheduled_start_time",), "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",
+                               "Cannot schedule event in the past."))
+
+    entity_type = merged.get("entity_type")
+    if entity_type == EXTERNAL:
+        if merged.get("channel_id") is not None:
+            # Code named by the stand-in: the docs say only that channel_id "is required to be null".
+            found.append(Violation(("channel_id",), "GUILD_SCHEDULED_EVENT_CHANNEL_ID_INVALID",
+                                   "channel_id must be null for an EXTERNAL event."))
+        merged_metadata = merged.get("entity_metadata")
+        if not isinstance(merged_metadata, dict) or not merged_metadata.get("location"):
+            path: Path = ("entity_metadata", "location") if isinstance(metadata, dict) else ("entity_metadata",)
+            found.append(Violation(path, "BASE_TYPE_REQUIRED", "This field is required"))
+        if merged.get("scheduled_end_time") is None:
+            found.append(Violation(("scheduled_end_time",), "BASE_TYPE_REQUIRED", "This field is required"))
+    elif entity_type in (STAGE_INSTANCE, VOICE) and merged.get("channel_id") is None:
+        found.append(Violation(("channel_id",), "BASE_TYPE_REQUIRED", "This field is required"))
+
+    merged_start = start or _stored_time(merged, "scheduled_start_time")
+    merged_end = end if "scheduled_end_time" in body else _stored_time(merged, "scheduled_end_time")
+    if merged_start is not None and merged_end is not None and merged_end <= merged_start:
+        # Code named by the stand-in (Discord's docs do not list the one it answers with).
+        found.append(Violation(("scheduled_end_time",), "GUILD_SCHEDULED_EVENT_END_BEFORE_START",
+                               "The end time must be after the start time."))
+
+    new_status = body.get("status")
+    if not creating and isinstance(new_status, int) and new_status != status \
+            and new_status not in STATUS_TRANSITIONS.get(status, frozenset()):
+        # Code named by the stand-in; the rule is Discord's table of valid status transitions.
+        found.append(Violation(("status",), "GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION",
+                               f"Cannot change the status of a scheduled event from {status} to {new_status}."))
+    return found
+
+
+def _stored_time(event: JSON, key: str) -> datetime.datetime | None:
+    """An ISO 8601 timestamp (one without an offset is UTC), or None."""
+    value = event.get(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.UTC)

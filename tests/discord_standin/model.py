@@ -26,6 +26,8 @@ EMBED_LINKS = 1 << 14
 ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 USE_APPLICATION_COMMANDS = 1 << 31
+MANAGE_EVENTS = 1 << 33  # edit and delete any scheduled event
+CREATE_EVENTS = 1 << 44  # create scheduled events, edit and delete one's own
 ADMINISTRATOR = 1 << 3
 ALL_PERMISSIONS = (1 << 53) - 1
 DEFAULT_EVERYONE_PERMISSIONS = (
@@ -33,6 +35,11 @@ DEFAULT_EVERYONE_PERMISSIONS = (
 )
 
 EPHEMERAL_FLAG = 1 << 6
+
+# Guild scheduled events: entity types, statuses (COMPLETED is 3, CANCELED 4) and the one privacy level.
+ENTITY_STAGE_INSTANCE, ENTITY_VOICE, ENTITY_EXTERNAL = 1, 2, 3
+EVENT_SCHEDULED, EVENT_ACTIVE, EVENT_COMPLETED, EVENT_CANCELED = 1, 2, 3, 4
+GUILD_ONLY = 2
 
 
 class SnowflakeGenerator:
@@ -48,6 +55,17 @@ class SnowflakeGenerator:
 
 def iso_now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat()
+
+
+def parse_timestamp(value: str) -> datetime.datetime:
+    """An ISO 8601 timestamp as Discord reads it; one without an offset is UTC. Raises ValueError."""
+    parsed = datetime.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.UTC)
+
+
+def render_timestamp(value: str | None) -> str | None:
+    """A timestamp as Discord answers it: UTC, ``+00:00``."""
+    return None if value is None else parse_timestamp(value).astimezone(datetime.UTC).isoformat()
 
 
 def new_token(prefix: str = "") -> str:
@@ -192,6 +210,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    scheduled_events: dict[int, GuildScheduledEvent] = field(default_factory=dict)
 
     @property
     def everyone_role(self) -> Role:
@@ -278,7 +297,7 @@ class Guild:
             "threads": [],
             "presences": [],
             "stage_instances": [],
-            "guild_scheduled_events": [],
+            "guild_scheduled_events": [e.to_payload() for e in self.scheduled_events.values() if not e.deleted],
             "soundboard_sounds": [],
         }
 
@@ -288,6 +307,70 @@ class Guild:
                         "member_count")
         for key in gateway_only:
             data.pop(key, None)
+        return data
+
+
+@dataclass
+class GuildScheduledEvent:
+    """A guild scheduled event, as stored by the stand-in (timestamps as Discord renders them, UTC)."""
+
+    id: int
+    guild_id: int
+    creator: User
+    name: str
+    scheduled_start_time: str
+    entity_type: int = ENTITY_EXTERNAL
+    scheduled_end_time: str | None = None
+    description: str | None = None
+    channel_id: int | None = None
+    location: str | None = None  # entity_metadata.location (EXTERNAL events only)
+    privacy_level: int = GUILD_ONLY
+    status: int = EVENT_SCHEDULED
+    image: str | None = None  # cover image hash
+    recurrence_rule: JSON | None = None
+    user_count: int = 0
+    deleted: bool = False
+
+    @property
+    def start(self) -> datetime.datetime:
+        return parse_timestamp(self.scheduled_start_time)
+
+    @property
+    def end(self) -> datetime.datetime | None:
+        return None if self.scheduled_end_time is None else parse_timestamp(self.scheduled_end_time)
+
+    @property
+    def uncompleted(self) -> bool:
+        """SCHEDULED or ACTIVE: what Discord's 100-per-guild cap counts."""
+        return not self.deleted and self.status in (EVENT_SCHEDULED, EVENT_ACTIVE)
+
+    @property
+    def finished(self) -> bool:
+        """COMPLETED or CANCELED: Discord refuses any further change (180000)."""
+        return self.status in (EVENT_COMPLETED, EVENT_CANCELED)
+
+    def to_payload(self, *, with_user_count: bool = False) -> JSON:
+        data: JSON = {
+            "id": str(self.id),
+            "guild_id": str(self.guild_id),
+            "channel_id": None if self.channel_id is None else str(self.channel_id),
+            "creator_id": str(self.creator.id),
+            "creator": self.creator.to_payload(),
+            "name": self.name,
+            "description": self.description,
+            "image": self.image,
+            "scheduled_start_time": self.scheduled_start_time,
+            "scheduled_end_time": self.scheduled_end_time,
+            "privacy_level": self.privacy_level,
+            "status": self.status,
+            "entity_type": self.entity_type,
+            "entity_id": None,
+            "entity_metadata": {"location": self.location} if self.entity_type == ENTITY_EXTERNAL else None,
+            "recurrence_rule": self.recurrence_rule,
+            "guild_scheduled_event_exceptions": [],
+        }
+        if with_user_count:
+            data["user_count"] = self.user_count
         return data
 
 

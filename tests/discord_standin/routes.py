@@ -15,16 +15,20 @@ from aiohttp import web
 
 from . import faults
 from .faults import json_response
-from .gateway import INTENT_GUILD_MESSAGES, GatewayHub
+from .gateway import INTENT_GUILD_MESSAGES, INTENT_GUILD_SCHEDULED_EVENTS, GatewayHub
 from .model import (
+    CREATE_EVENTS,
     EPHEMERAL_FLAG,
     JSON,
+    MANAGE_EVENTS,
     SEND_MESSAGES,
     VIEW_CHANNEL,
+    Guild,
+    GuildScheduledEvent,
     InteractionRecord,
     RecordedMessage,
 )
-from .state import World
+from .state import SCHEDULED_EVENTS_PER_GUILD, World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -100,6 +104,12 @@ class Routes:
             ("GET", "/guilds/{guild_id}/channels", self.get_guild_channels),
             ("GET", "/guilds/{guild_id}/roles", self.get_guild_roles),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
+            ("GET", "/guilds/{guild_id}/scheduled-events", self.list_scheduled_events),
+            ("POST", "/guilds/{guild_id}/scheduled-events", self.create_scheduled_event),
+            ("GET", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}", self.get_scheduled_event),
+            ("PATCH", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}", self.edit_scheduled_event),
+            ("DELETE", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}",
+             self.delete_scheduled_event),
         ]
 
     # ---- gateway / identity ---------------------------------------------------------
@@ -475,3 +485,85 @@ class Routes:
         if member is None:
             return error(404, 10007, "Unknown Member")
         return json_response(member.to_payload())
+
+    # ---- guild scheduled events -----------------------------------------------------
+    # Bodies were checked by the contract (schema + limits._scheduled_event) before these run. Permissions are
+    # Discord's: creating needs CREATE_EVENTS; editing or deleting needs MANAGE_EVENTS, or CREATE_EVENTS for an
+    # event the bot created (since 23 February 2026 MANAGE_EVENTS alone no longer lets a bot create events).
+    def _event_permissions(self, guild: Guild, channel_id: int | None) -> int:
+        return guild.channel_permissions(self.world.bot.id, channel_id)
+
+    def _may_change(self, guild: Guild, event: GuildScheduledEvent) -> bool:
+        perms = self._event_permissions(guild, event.channel_id)
+        own = event.creator.id == self.world.bot.id
+        return bool(perms & MANAGE_EVENTS or (own and perms & CREATE_EVENTS))
+
+    def _scheduled_event(self, request: web.Request) -> tuple[Guild, GuildScheduledEvent] | web.Response:
+        guild, err = self._guild_or_error(request)
+        if err is not None:
+            return err
+        event = self.world.find_scheduled_event(guild.id, snowflake(request, "guild_scheduled_event_id") or 0)
+        if event is None:
+            return error(404, faults.UNKNOWN_SCHEDULED_EVENT, "Unknown Guild Scheduled Event")
+        return guild, event
+
+    async def list_scheduled_events(self, request: web.Request) -> web.StreamResponse:
+        guild, err = self._guild_or_error(request)
+        if err is not None:
+            return err
+        counts = request.query.get("with_user_count") in _TRUE
+        return json_response([e.to_payload(with_user_count=counts) for e in guild.scheduled_events.values()
+                              if not e.deleted])
+
+    async def get_scheduled_event(self, request: web.Request) -> web.StreamResponse:
+        found = self._scheduled_event(request)
+        if isinstance(found, web.Response):
+            return found
+        return json_response(found[1].to_payload(with_user_count=request.query.get("with_user_count") in _TRUE))
+
+    async def create_scheduled_event(self, request: web.Request) -> web.StreamResponse:
+        guild, err = self._guild_or_error(request)
+        if err is not None:
+            return err
+        body = body_of(request)
+        if not isinstance(body, dict):
+            return error(400, faults.INVALID_FORM_BODY, "Invalid Form Body")
+        channel_id = body.get("channel_id")
+        if not self._event_permissions(guild, int(channel_id) if channel_id is not None else None) & CREATE_EVENTS:
+            return error(403, faults.MISSING_PERMISSIONS, "Missing Permissions")
+        if self.world.uncompleted_scheduled_events(guild.id) >= SCHEDULED_EVENTS_PER_GUILD:
+            return error(400, faults.MAX_SCHEDULED_EVENTS,
+                         "Maximum number of uncompleted guild scheduled events reached (100)")
+        event = self.world.new_scheduled_event(guild.id, body, self.world.bot)
+        await self.gateway.dispatch("GUILD_SCHEDULED_EVENT_CREATE", event.to_payload(),
+                                    intent=INTENT_GUILD_SCHEDULED_EVENTS)
+        return json_response(event.to_payload())
+
+    async def edit_scheduled_event(self, request: web.Request) -> web.StreamResponse:
+        found = self._scheduled_event(request)
+        if isinstance(found, web.Response):
+            return found
+        guild, event = found
+        if not self._may_change(guild, event):
+            return error(403, faults.MISSING_PERMISSIONS, "Missing Permissions")
+        if event.finished:
+            return error(400, faults.FINISHED_EVENT, "Cannot update a finished event")
+        body = body_of(request)
+        if not isinstance(body, dict):
+            return error(400, faults.INVALID_FORM_BODY, "Invalid Form Body")
+        self.world.apply_scheduled_event_edit(event, body)
+        await self.gateway.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", event.to_payload(),
+                                    intent=INTENT_GUILD_SCHEDULED_EVENTS)
+        return json_response(event.to_payload())
+
+    async def delete_scheduled_event(self, request: web.Request) -> web.StreamResponse:
+        found = self._scheduled_event(request)
+        if isinstance(found, web.Response):
+            return found
+        guild, event = found
+        if not self._may_change(guild, event):
+            return error(403, faults.MISSING_PERMISSIONS, "Missing Permissions")
+        event.deleted = True
+        await self.gateway.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event.to_payload(),
+                                    intent=INTENT_GUILD_SCHEDULED_EVENTS)
+        return web.Response(status=204)

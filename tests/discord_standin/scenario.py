@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from .contract import Refusal
 from .faults import CHANNEL_FAULTS, ChannelFault, FaultPlan, RateLimiter
-from .gateway import INTENT_GUILDS, GatewayHub
+from .gateway import INTENT_GUILD_MEMBERS, INTENT_GUILD_SCHEDULED_EVENTS, INTENT_GUILDS, GatewayHub
 from .model import (
     DEFAULT_EVERYONE_PERMISSIONS,
+    ENTITY_EXTERNAL,
     EPHEMERAL_FLAG,
+    EVENT_SCHEDULED,
     JSON,
     Channel,
     Guild,
+    GuildScheduledEvent,
     InteractionRecord,
     Member,
     PermissionOverwrite,
@@ -396,6 +400,61 @@ class DiscordStandIn:
                 member.roles.append(rid)
         return member
 
+    def grant_bot_permissions(self, guild_id: int, permissions: int) -> int:
+        """Give the bot ``permissions`` in the guild (on its managed role, created if it has none, as when it joins
+        with permissions); returns its guild permissions. After READY this dispatches GUILD_ROLE_UPDATE (or
+        GUILD_ROLE_CREATE and GUILD_MEMBER_UPDATE).
+
+        E.g. ``grant_bot_permissions(guild.id, CREATE_EVENTS | MANAGE_EVENTS)`` for scheduled events."""
+        guild = self.world.guild(guild_id)
+        member = guild.members[self.world.bot.id]
+        role = next((guild.roles[r] for r in member.roles if r in guild.roles and guild.roles[r].managed), None)
+        if role is None:
+            role = Role(id=self.world.ids.next(), guild_id=guild_id, name=self.world.bot.username,
+                        permissions=permissions, position=len(guild.roles), managed=True)
+            guild.roles[role.id] = role
+            member.roles.append(role.id)
+            self._live("GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": role.to_payload()}, INTENT_GUILDS)
+            self._live("GUILD_MEMBER_UPDATE", {**member.to_payload(), "guild_id": str(guild_id)},
+                       INTENT_GUILD_MEMBERS)
+        else:
+            role.permissions |= permissions
+            self._live("GUILD_ROLE_UPDATE", {"guild_id": str(guild_id), "role": role.to_payload()}, INTENT_GUILDS)
+        return guild.base_permissions(self.world.bot.id)
+
+    def revoke_bot_permissions(self, guild_id: int, permissions: int) -> int:
+        """Take ``permissions`` off every role the bot has in the guild; returns its guild permissions. Raises
+        ValueError if the bot would still have them (from @everyone, ADMINISTRATOR or owning the guild)."""
+        guild = self.world.guild(guild_id)
+        for rid in guild.members[self.world.bot.id].roles:
+            role = guild.roles.get(rid)
+            if role is not None and role.permissions & permissions:
+                role.permissions &= ~permissions
+                self._live("GUILD_ROLE_UPDATE", {"guild_id": str(guild_id), "role": role.to_payload()},
+                           INTENT_GUILDS)
+        left = guild.base_permissions(self.world.bot.id)
+        if left & permissions:
+            raise ValueError(f"the bot still has {left & permissions:#x} in guild {guild_id} "
+                             "(from @everyone, ADMINISTRATOR or ownership)")
+        return left
+
+    def add_scheduled_event(
+        self, guild_id: int, name: str, *, start: datetime.datetime, end: datetime.datetime | None = None,
+        location: str | None = "Online", description: str | None = None, status: int = EVENT_SCHEDULED,
+        entity_type: int = ENTITY_EXTERNAL, channel_id: int | None = None, creator: User | None = None,
+    ) -> GuildScheduledEvent:
+        """Put a scheduled event in the guild without a request (no rules checked: e.g. to fill the 100-event cap,
+        or to give the bot an event someone else created). After READY this dispatches GUILD_SCHEDULED_EVENT_CREATE."""
+        body: JSON = {"name": name, "scheduled_start_time": start.isoformat(), "entity_type": entity_type,
+                      "description": description, "channel_id": channel_id,
+                      "scheduled_end_time": end.isoformat() if end is not None else None}
+        if entity_type == ENTITY_EXTERNAL:
+            body["entity_metadata"] = {"location": location}
+        event = self.world.new_scheduled_event(guild_id, body, creator or self.world.bot)
+        event.status = status
+        self._live("GUILD_SCHEDULED_EVENT_CREATE", event.to_payload(), INTENT_GUILD_SCHEDULED_EVENTS)
+        return event
+
     def _live(self, event: str, data: JSON, intent: int) -> None:
         if self.gateway.sessions:
             asyncio.get_running_loop().create_task(self.gateway.dispatch(event, data, intent=intent))
@@ -430,6 +489,23 @@ class DiscordStandIn:
     @property
     def sync_calls(self) -> list[SyncCall]:
         return list(self.world.sync_calls)
+
+    def scheduled_events(self, guild_id: int, *, include_deleted: bool = False) -> list[GuildScheduledEvent]:
+        """The guild's scheduled events in creation order, whatever their status (cancelled and completed ones
+        included); deleted ones only with ``include_deleted``."""
+        return [e for e in self.world.guild(guild_id).scheduled_events.values() if include_deleted or not e.deleted]
+
+    @property
+    def now(self) -> datetime.datetime:
+        """The stand-in's clock (aware, UTC): a scheduled event may not start before it."""
+        return self.world.now()
+
+    def set_now(self, when: datetime.datetime | None) -> None:
+        """Freeze the stand-in's clock at ``when`` (aware), or with None follow real UTC time again. Only the
+        scheduled-event rules read it; snowflakes, rate limits and deadlines keep real time."""
+        if when is not None and when.tzinfo is None:
+            raise ValueError("set_now() takes an aware datetime")
+        self.world.frozen_now = when.astimezone(datetime.UTC) if when is not None else None
 
     def messages(self, channel_id: int) -> list[RecordedMessage]:
         """Messages the bot created via POST /channels/{id}/messages (not deleted)."""

@@ -104,9 +104,21 @@ class StandInServer:
         return None
 
     def _context(self, request: web.Request) -> dict[str, Any]:
-        """What a body's validity depends on beyond itself: the type of the interaction a callback answers."""
+        """What a body's validity depends on beyond itself: the type of the interaction a callback answers; for a
+        scheduled event, the stand-in's clock and the event as stored."""
+        context: dict[str, Any] = {}
         interaction = self.world.interactions_by_token.get(request.match_info.get("webhook_token", ""))
-        return {"interaction_type": interaction.type} if interaction is not None else {}
+        if interaction is not None:
+            context["interaction_type"] = interaction.type
+        if "/scheduled-events" in request.path:
+            context["now"] = self.world.now()
+            raw_gid = request.match_info.get("guild_id", "")
+            raw_eid = request.match_info.get("guild_scheduled_event_id", "")
+            if raw_gid.isdigit() and raw_eid.isdigit():
+                event = self.world.find_scheduled_event(int(raw_gid), int(raw_eid))
+                if event is not None:
+                    context["scheduled_event"] = event.to_payload()
+        return context
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -7,6 +7,8 @@ Handlers (REST and gateway) mutate the world; the scenario API reads it.
 from __future__ import annotations
 
 import asyncio
+import datetime
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +16,13 @@ from typing import Any
 from .contract import Refusal
 from .model import (
     DEFAULT_EVERYONE_PERMISSIONS,
+    ENTITY_EXTERNAL,
+    EVENT_SCHEDULED,
+    GUILD_ONLY,
     JSON,
     Channel,
     Guild,
+    GuildScheduledEvent,
     InteractionRecord,
     Member,
     RecordedMessage,
@@ -24,7 +30,11 @@ from .model import (
     Role,
     SnowflakeGenerator,
     User,
+    render_timestamp,
 )
+
+# "A guild can have a maximum of 100 events with SCHEDULED or ACTIVE status at any time."
+SCHEDULED_EVENTS_PER_GUILD = 100
 
 
 @dataclass
@@ -58,6 +68,11 @@ class World:
         self.interactions_by_token: dict[str, InteractionRecord] = {}
         self.requests: list[RequestRecord] = []
         self.refused: list[Refusal] = []
+        self.frozen_now: datetime.datetime | None = None  # the stand-in's clock; None: real UTC time
+
+    def now(self) -> datetime.datetime:
+        """The stand-in's notion of now (aware, UTC): what "in the past" means for a scheduled event."""
+        return self.frozen_now or datetime.datetime.now(datetime.UTC)
 
     # ---- entities -------------------------------------------------------------------
     def add_user(self, username: str, *, user_id: int | None = None, bot: bool = False) -> User:
@@ -173,6 +188,58 @@ class World:
 
     def nonce_store(self, channel_id: int, nonce: str, msg: RecordedMessage) -> None:
         self._nonces[(channel_id, nonce)] = (time.monotonic(), msg)
+
+    # ---- scheduled events -----------------------------------------------------------
+    def find_scheduled_event(self, guild_id: int, event_id: int) -> GuildScheduledEvent | None:
+        guild = self.guilds.get(guild_id)
+        event = guild.scheduled_events.get(event_id) if guild is not None else None
+        return None if event is None or event.deleted else event
+
+    def uncompleted_scheduled_events(self, guild_id: int) -> int:
+        return sum(e.uncompleted for e in self.guild(guild_id).scheduled_events.values())
+
+    def new_scheduled_event(self, guild_id: int, body: JSON, creator: User) -> GuildScheduledEvent:
+        """Store an event from a create body (already checked against Discord's contract)."""
+        event = GuildScheduledEvent(
+            id=self.ids.next(), guild_id=guild_id, creator=creator, name=str(body["name"]),
+            scheduled_start_time=str(render_timestamp(str(body["scheduled_start_time"]))),
+            entity_type=int(body.get("entity_type") or ENTITY_EXTERNAL), privacy_level=int(
+                body.get("privacy_level") or GUILD_ONLY), status=EVENT_SCHEDULED,
+        )
+        self.apply_scheduled_event_edit(event, {k: v for k, v in body.items() if k != "status"})
+        self.guild(guild_id).scheduled_events[event.id] = event
+        return event
+
+    @staticmethod
+    def apply_scheduled_event_edit(event: GuildScheduledEvent, body: JSON) -> None:
+        """Apply a create or modify body. As Discord does, ``entity_metadata`` only counts for EXTERNAL events."""
+        if "name" in body:
+            event.name = str(body["name"])
+        if "description" in body:
+            event.description = body["description"]
+        if body.get("scheduled_start_time") is not None:
+            event.scheduled_start_time = str(render_timestamp(str(body["scheduled_start_time"])))
+        if "scheduled_end_time" in body:
+            end = body["scheduled_end_time"]
+            event.scheduled_end_time = render_timestamp(str(end)) if end is not None else None
+        if body.get("privacy_level") is not None:
+            event.privacy_level = int(body["privacy_level"])
+        if body.get("entity_type") is not None:
+            event.entity_type = int(body["entity_type"])
+        if "channel_id" in body:
+            event.channel_id = int(body["channel_id"]) if body["channel_id"] is not None else None
+        if body.get("status") is not None:
+            event.status = int(body["status"])
+        if "image" in body:
+            image = body["image"]
+            event.image = hashlib.sha256(str(image).encode()).hexdigest()[:32] if image is not None else None
+        if "recurrence_rule" in body:
+            event.recurrence_rule = body["recurrence_rule"]
+        metadata = body.get("entity_metadata")
+        if isinstance(metadata, dict) and "location" in metadata:
+            event.location = metadata["location"]
+        if event.entity_type != ENTITY_EXTERNAL:
+            event.location = None
 
     # ---- requests -------------------------------------------------------------------
     def record_request(self, record: RequestRecord) -> None:
