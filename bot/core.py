@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -24,6 +25,7 @@ class Core:
     services: Services
     questions: Questions
     reminders: ReminderService
+    _reloading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock) -> Core:
@@ -71,8 +73,35 @@ class Core:
             raise
         return cls(store, services, Questions(services), ReminderService(services))
 
+    async def reload(self, settings: Settings, clock: Clock) -> Reload:
+        """Load a changed dataset into the store and answer from it from now on (SIGHUP, or a test).
+
+        A dataset with problems is refused and the one loaded keeps answering. Questions under way finish on the
+        snapshot they took; the ones asked after the swap see only the new one. Reminders and announcements are
+        re-planned from the new data.
+        """
+        async with self._reloading:  # two SIGHUPs in a row load once, then find nothing changed
+            report = check_dataset(settings.data_dir)
+            if not report.ok:
+                log.error("dataset reload refused: %d problem(s) in %s; still answering from the loaded one:\n- %s",
+                          len(report.problems), settings.data_dir, "\n- ".join(report.problems))
+                return Reload(False, report.problems)
+            if not await self.store.dataset.load(report.dataset, clock.now()):
+                log.info("dataset reload: %s is unchanged", settings.data_dir)
+                return Reload(False)
+            await self.services.refresh()
+            await self.reminders.replan_all()
+            log.info("dataset reloaded from %s: answering from it now", settings.data_dir)
+            return Reload(True)
+
     async def close(self) -> None:
         await self.store.close()
+
+
+@dataclass(frozen=True)
+class Reload:
+    changed: bool
+    problems: list[str] = field(default_factory=list)  # why it was refused, when it was
 
 
 async def _load_dataset(store: Store, settings: Settings, clock: Clock) -> None:

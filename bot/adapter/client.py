@@ -54,6 +54,7 @@ class PitwallBot(commands.Bot):
         self._lock = DatabaseLock(settings.db_path)
         self.dispatcher: ReminderDispatcher | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()  # reloads under way (kept referenced until done)
         # Questions that a button may ask again but the console does not know (admin lists), by their line.
         self.line_handlers: dict[str, Callable[[discord.Interaction], Awaitable[Answer]]] = {}
 
@@ -82,6 +83,29 @@ class PitwallBot(commands.Bot):
         await self.core.reminders.replan_all()
         self.dispatcher.start()
         self._heartbeat = asyncio.create_task(self._beat(), name="pitwall-heartbeat")
+
+    def reload_in_background(self) -> None:
+        """SIGHUP: reload the dataset without stopping (see Core.reload); failures are logged, never raised."""
+        task = asyncio.create_task(self.reload_dataset(), name="pitwall-reload")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def reload_dataset(self) -> bool:
+        """Reload the dataset now; returns whether it changed. A refused dataset leaves the loaded one answering."""
+        if self._core is None:
+            log.warning("reload asked before the core is open; ignored (start-up loads the dataset)")
+            return False
+        try:
+            result = await self.core.reload(self.settings, self.clock)
+        except Exception:
+            log.exception("dataset reload failed; still answering from the loaded dataset")
+            return False
+        if result.changed:
+            await self.after_reload()
+        return result.changed
+
+    async def after_reload(self) -> None:
+        """What else follows the data: re-planned reminders are woken by the re-plan itself."""
 
     async def _beat(self) -> None:
         """Record, every HEARTBEAT_EVERY, that this process is connected and its dispatcher is alive, for

@@ -33,10 +33,12 @@ def prepare(settings: Settings, clock: Clock, *, sync_only: bool = False,
 
 
 async def serve(bot: PitwallBot, token: str) -> None:
-    """Run until the bot is closed; SIGTERM (a service manager stopping it) closes it cleanly."""
+    """Run until the bot is closed; SIGTERM (a service manager stopping it) closes it cleanly, SIGHUP reloads the
+    dataset (`systemctl reload`, `kill -HUP`)."""
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError):  # not on Windows
         loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+        loop.add_signal_handler(signal.SIGHUP, lambda: bot.reload_in_background())
     async with bot:
         await bot.start(token)
     log.info("stopped")

@@ -20,8 +20,13 @@ class OutgoingReminder:
     role_id: int | None  # the only role this message may ping (the poster mentions it, and only it)
 
 
-def _headline(target: ReleaseTarget, offset: str) -> str:
+def _headline(target: ReleaseTarget, offset: str, days_ahead: int = 0) -> str:
     title = inert(target.title)  # a server's own release is admin text, and this post is public
+    if target.time_utc is None and offset[-1:] in ("h", "m"):
+        # Known by its day only: "in 2 hours" would claim a start time nobody announced.
+        if days_ahead >= 1:
+            return t("reminder.tomorrow", title=title)
+        return t("reminder.event_today" if target.kind == "event" else "reminder.today", title=title)
     if offset == "0":
         if target.kind == "event":
             return t("reminder.event_now" if target.time_utc else "reminder.event_today", title=title)
@@ -49,7 +54,7 @@ def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> Outgoin
     if late:
         lines.append(tp("reminder.late", when=Moment(reminder.due_at.astimezone(UTC), "R")))
     answer = Answer(
-        title=_headline(target, reminder.offset),
+        title=_headline(target, reminder.offset, (reminder.anchor_at.date() - reminder.due_at.date()).days),
         description=joined(lines),
         footer=t("reminder.footer", id=delivery.subscription.id),
     )
