@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -13,7 +15,7 @@ from typing import TextIO
 from bot import __version__, health
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
-from bot.console import EXIT_OK, EXIT_USAGE, USAGE, UsageError, ask
+from bot.console import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, USAGE, UsageError, ask
 from bot.core import Core
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError
@@ -37,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     data = commands.add_parser("data", help="dataset tools")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     data_commands.add_parser("check", help="validate data/*.toml (schema, keys, podiums, countries, sources)")
-    data_commands.add_parser("load", help="migrate the database and load data/ into it (with the bot stopped)")
+    data_commands.add_parser("load", help="check data/ and load it: into the database, or into the running bot")
     commands.add_parser("health", help="exit 0 if a running bot recorded a heartbeat lately (container checks)")
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -78,7 +80,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
             case "health":
                 return asyncio.run(_health(settings, clock, out))
             case "data" if args.data_command == "load":
-                return asyncio.run(_load(settings, clock, out))
+                return asyncio.run(_load(settings, clock, out, err))
             case _:
                 return _check(settings, out, err)
     except AlreadyRunning as exc:  # from `db migrate` and `data load`; `run` reports its own
@@ -126,11 +128,31 @@ async def _migrate(settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
-async def _load(settings: Settings, clock: Clock, out: TextIO) -> int:
-    with DatabaseLock(settings.db_path):  # a running bot would answer from its old names over new tables
+async def _load(settings: Settings, clock: Clock, out: TextIO, err: TextIO) -> int:
+    """Validate data/, then load it: into the database when no bot runs on it, or by asking the running bot to
+    reload (SIGHUP), so that the bot that answers is the one that swaps (it never answers from a half-load)."""
+    report = check_dataset(settings.data_dir)
+    if not report.ok:
+        for problem in report.problems:
+            print(f"problem: {problem}", file=err)
+        print(f"pitwall: {settings.data_dir} has {len(report.problems)} problem(s); nothing was loaded", file=err)
+        return EXIT_USER_ERROR
+    try:
+        lock = DatabaseLock(settings.db_path)
+        lock.acquire()
+    except AlreadyRunning as running:
+        if running.pid is None:
+            raise
+        os.kill(running.pid, signal.SIGHUP)
+        print(f"a pitwall bot is running on {settings.db_path} (pid {running.pid}): asked it to reload "
+              f"{settings.data_dir} (SIGHUP); its log says when it answers from the new data", file=out)
+        return EXIT_OK
+    try:
         core = await Core.open(settings, clock)
         hash_ = await core.store.dataset.content_hash()
         await core.close()
+    finally:
+        lock.release()
     print(f"database {settings.db_path}: dataset from {settings.data_dir} loaded (content {hash_ and hash_[:12]})",
           file=out)
     return EXIT_OK

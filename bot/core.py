@@ -55,8 +55,8 @@ class Core:
         else:
             if await store.dataset.content_hash() != content_hash(settings.data_dir):
                 notes.append(f"{settings.data_dir} has changed since it was loaded into {settings.db_path}; "
-                             "these answers come from the database. Restart the bot, or stop it and run "
-                             "`pitwall data load`, to load it.")
+                             "these answers come from the database. Run `pitwall data load` to load it (into the "
+                             "running bot, if one is running).")
         return await cls._around(store, clock), notes
 
     @classmethod

@@ -18,6 +18,10 @@ from bot.store import StoreError
 class AlreadyRunning(RuntimeError):
     """Another process holds the database; the message says which and what to do."""
 
+    def __init__(self, message: str, pid: int | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid  # the holder, as it recorded itself (None if it could not be read)
+
 
 class DatabaseLock:
     def __init__(self, db_path: Path) -> None:
@@ -37,7 +41,8 @@ class DatabaseLock:
             os.close(fd)
             raise AlreadyRunning(
                 f"another pitwall is already running on {self.path.with_suffix('')} (pid {holder}). "
-                "Run one process per database: stop that one first, or give this one its own PITWALL_DB_PATH."
+                "Run one process per database: stop that one first, or give this one its own PITWALL_DB_PATH.",
+                int(holder) if holder.isdigit() else None,
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

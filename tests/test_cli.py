@@ -238,15 +238,35 @@ def test_a_changed_dataset_is_reported_not_loaded_by_the_offline_tools(env: Path
     assert "Gallo Jr" in ask("/champion 2021")[1]
 
 
-def test_loading_or_migrating_under_a_running_bot_is_refused(env: Path) -> None:
+def test_migrating_under_a_running_bot_is_refused_and_loading_asks_it_to_reload(env: Path) -> None:
+    import signal
+
     from bot.process_lock import DatabaseLock
 
     assert run_cli("data", "load")[0] == 0
-    with DatabaseLock(env):  # what a running `pitwall run` holds
-        for command in (("data", "load"), ("db", "migrate")):
-            code, _, err = run_cli(*command)
+    hangups: list[int] = []
+    previous = signal.signal(signal.SIGHUP, lambda number, _: hangups.append(number))
+    try:
+        with DatabaseLock(env):  # what a running `pitwall run` holds (here: this test's own pid)
+            code, _, err = run_cli("db", "migrate")
             assert code == 2 and "already running" in err and "migrates and loads data/ itself" in err
-        assert ask("/podium nc 2021")[0] == 0  # reading beside it is fine
+            code, out, _ = run_cli("data", "load")
+            assert code == 0 and f"(pid {os.getpid()}): asked it to reload" in out
+            assert hangups == [signal.SIGHUP]  # the running bot is the one that loads, and swaps atomically
+            assert ask("/podium nc 2021")[0] == 0  # reading beside it is fine
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+def test_loading_a_broken_dataset_says_why_and_changes_nothing(env: Path, data_copy: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_cli("data", "load")[0] == 0
+    before = dump_database(env)
+    (data_copy / "events.toml").write_text('[[event]]\nid = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("PITWALL_DATA_DIR", str(data_copy))
+    code, _, err = run_cli("data", "load")
+    assert code == 1 and "nothing was loaded" in err and "missing `season`" in err
+    assert dump_database(env) == before
 
 
 def test_a_database_from_an_older_pitwall_is_not_migrated_by_asking(env: Path) -> None:
