@@ -91,3 +91,42 @@ def test_release_dates_keep_their_precision(text: str, precision: str, last_day:
 def test_malformed_release_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         ReleaseDate.parse(text)
+
+
+@pytest.mark.parametrize(("file", "old", "new", "problem"), [
+    ("events.toml", 'start = "2026-12-01T18:00"\nend = "2026-12-01T20:00"\nzone = "UTC"',
+     'start = "2026-12-01T18:00"\nend = "2026-12-01T20:00"', "has a time, so the event needs its `zone`"),
+    ("events.toml", 'zone = "Asia/Tokyo"', 'zone = "Asia/Atlantis"', "is not an IANA time zone"),
+    ("events.toml", 'moved_from = "2026-08-30"\n', "", "keeps the start it moved from"),
+    ("events.toml", 'status = "moved"', 'status = "postponed"', "status must be one of scheduled, cancelled, moved"),
+    ("events.toml", 'country = "AT"', 'country = "Austria"', "'AUSTRIA' is not an ISO 3166-1 alpha-2"),
+    ("events.toml", 'online = true\nstart = "2026-12-01T18:00"', 'online = true\ncity = "Paris"\n'
+     'start = "2026-12-01T18:00"', "an online event has no city"),
+    ("events.toml", 'start = "2026-05-09"\nend = "2026-05-10"', 'start = "2026-05-09"\nend = "2026-05-08"',
+     "ends before it starts"),
+    ("events.toml", 'start = "2026-12-02"\nstatus = "cancelled"\nsources = ["test-calendar"]',
+     'start = "2026-12-02"\nstatus = "cancelled"\nsources = ["test-calendar"]\n\n[[event.result]]\n'
+     'competition = "nations-cup"\nposition = 1\nname = "X"\ncountry = "IT"', "a cancelled event has no results"),
+    ("events.toml", 'id = "2026-round-2"', 'id = "round-2"', "must be kebab-case and start with its season"),
+    ("events.toml", 'competitions = ["nations-cup"]\ncity = "Salzburg"', 'competitions = ["gt-cup"]\ncity = "Salzburg"',
+     "unknown competition 'gt-cup'"),
+    ("events.toml", 'sources = ["test-calendar", "test-mirror"]', 'sources = ["nowhere"]', "unknown source 'nowhere'"),
+    ("events.toml", 'start = "2027-02"', 'start = "2027-02-30"', "is not a valid YYYY-MM"),
+    ("sources.toml", 'url = ""\ncitation_only = true', 'url = ""', "url must be http(s)"),
+    ("releases.toml", 'date = "2027-02"', 'date = "2027-02"\ndisputed_days = ["2027-02-03"]',
+     "disputed_days lists two days or more"),
+])
+def test_every_rule_for_events_and_the_new_fields_is_checked(data_copy: Path, file: str, old: str, new: str,
+                                                            problem: str) -> None:
+    edit(data_copy / file, old, new)
+    problems = check_dataset(data_copy).problems
+    assert any(problem in p for p in problems), problems
+
+
+def test_a_world_final_date_outside_its_world_finals_event_is_a_problem(data_copy: Path) -> None:
+    with (data_copy / "events.toml").open("a", encoding="utf-8") as events:
+        events.write('\n[[event]]\nid = "2021-world-finals"\nseason = 2021\nname = "World Finals"\n'
+                     'kind = "world-finals"\ncompetitions = ["nations-cup"]\nonline = true\nstart = "2021-11-27"\n'
+                     'end = "2021-11-28"\nstatus = "scheduled"\nsources = ["test-official"]\n')
+    problems = check_dataset(data_copy).problems
+    assert any("world final date 2021-12-05 is outside event 2021-world-finals" in p for p in problems)
