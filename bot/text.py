@@ -175,6 +175,37 @@ EN: dict[str, str] = {
     "reminder.event_today": "{title} — today!",
     "reminder.event_now": "{title} — starting now!",
     "reminder.event_where": "Where: {place}",
+    # Discord scheduled events.
+    "discord_events.series": "Gran Turismo World Series {season} · {competitions}",
+    "discord_events.series_only": "Gran Turismo World Series {season}",
+    "discord_events.where": "Where: {place}",
+    "discord_events.all_day": "{dates}: times not announced; all day ({zone}).",
+    "discord_events.end_not_announced": "End time not announced: shown as the end of its last day.",
+    "discord_events.cancelled": "Cancelled.",
+    "discord_events.source": "Source: {url}",
+    "discord_events.release_name": "{title} — release",
+    "discord_events.early_access_name": "{title} — early access",
+    "discord_events.release": "Release of {title} ({region}).",
+    "discord_events.worldwide": "worldwide",
+    "discord_events.release_all_day": "Time not announced; all day (UTC).",
+    "discord_events.online": "Online",
+    "discord_events.title": "Discord events",
+    "discord_events.needs": "I need the {missing} permission(s) in this server to keep its Discord events: give "
+                            "them to my role (Server Settings → Roles), then try again.",
+    "discord_events.enabled": "On: pitwall keeps a Discord event for each upcoming World Series event and dated "
+                              "release (at most {cap}), and updates or cancels it when the data changes. "
+                              "{created} created, {updated} updated now.",
+    "discord_events.disabled": "Off: pitwall no longer keeps Discord events here. {removed} removed.",
+    "discord_events.disabled_left": "Off: pitwall no longer keeps Discord events here. {removed} removed; {left} "
+                                    "could not be (Discord refused): delete them by hand if you wish.",
+    "discord_events.state_on": "On: {count} Discord event(s) kept in sync for this server.",
+    "discord_events.state_off": "Off. `/settings discord-events enabled:True` turns it on.",
+    "discord_events.state_paused": "⏸ Paused: {reason} Then run `/settings discord-events enabled:True` again.",
+    "discord_events.paused.missing-permissions": "Discord refused: I am missing Create Events or Manage Events in "
+                                                 "this server. Give them to my role.",
+    "discord_events.paused.cap-reached": "Discord refused: this server has 100 upcoming events, Discord's limit. "
+                                         "End or delete some.",
+    "discord_events.failed": "Some could not be synced just now (logged); they are tried again at the next sync.",
     # Reminder messages.
     "reminder.today": "{title} — release day!",
     "reminder.now": "{title} — out now!",

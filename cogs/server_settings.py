@@ -1,15 +1,22 @@
-"""/settings timezone: the server's zone and the time of day for releases known only by date."""
+"""/settings timezone: the server's zone and the time of day for releases known only by date.
+/settings discord-events: Discord scheduled events for World Series events and releases, kept in sync."""
 
 from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+import discord
 from discord import Interaction, app_commands
+from discord.ext import commands
 
 from bot.adapter.client import PitwallBot
+from bot.adapter.scheduled_events import missing_permissions
 from bot.answer import Answer
+from bot.discord_events import MAX_DISCORD_EVENTS_PER_GUILD, pause_reason_text
+from bot.errors import BadInput
 from bot.names import compact
-from bot.reminders.render import settings_answer
+from bot.reminders.render import private, settings_answer
+from bot.text import t
 from cogs.admin import AdminGroupCog
 
 ZONES = sorted(available_timezones())
@@ -36,6 +43,55 @@ class ServerSettings(AdminGroupCog, group_name="settings", group_description="pi
             return settings_answer(settings)
 
         await self.answer(interaction, question())
+
+    @app_commands.command(name="discord-events",
+                          description="Discord events for World Series events and releases, kept up to date")
+    @app_commands.describe(enabled="On: create and update them; off: remove them. Leave empty to see the state")
+    async def discord_events(self, interaction: Interaction, enabled: bool | None = None) -> None:
+        async def question() -> Answer:
+            guild = interaction.guild
+            if guild is None:
+                raise BadInput(t("error.guild_only"))
+            if enabled is None:
+                return await self._events_state(guild.id)
+            sync = self.bot.scheduled_events
+            rows = self.bot.core.store.discord_events
+            if not enabled:
+                # Tidy: the events pitwall made go with it (members would otherwise see ones nobody updates).
+                await rows.set_enabled(guild.id, False, self.bot.clock.now())
+                removed, left = await sync.remove_all(guild.id)
+                text = (t("discord_events.disabled_left", removed=removed, left=left) if left
+                        else t("discord_events.disabled", removed=removed))
+                return private(t("discord_events.title"), text)
+            missing = missing_permissions(guild)
+            if missing:
+                raise BadInput(t("discord_events.needs", missing=" and ".join(missing)))
+            await rows.set_enabled(guild.id, True, self.bot.clock.now())
+            report = await sync.sync_guild(guild.id)
+            if report.paused:
+                return await self._events_state(guild.id)
+            text = t("discord_events.enabled", cap=MAX_DISCORD_EVENTS_PER_GUILD,
+                     created=report.created + report.adopted, updated=report.updated + report.cancelled)
+            if report.failed:
+                text += " " + t("discord_events.failed")
+            return private(t("discord_events.title"), text)
+
+        await self.answer(interaction, question())
+
+    async def _events_state(self, guild_id: int) -> Answer:
+        settings = await self.bot.core.store.discord_events.settings(guild_id)
+        if not settings.enabled:
+            return private(t("discord_events.title"), t("discord_events.state_off"))
+        if settings.paused:
+            return private(t("discord_events.title"),
+                           t("discord_events.state_paused", reason=pause_reason_text(settings.paused)))
+        kept = await self.bot.core.store.discord_events.remembered(guild_id)
+        count = sum(1 for r in kept.values() if r.state == "scheduled")
+        return private(t("discord_events.title"), t("discord_events.state_on", count=count))
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.bot.core.store.discord_events.forget_guild(guild.id)
 
 
 async def setup(bot: PitwallBot) -> None:

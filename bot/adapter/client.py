@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot import health
 from bot.adapter.poster import DiscordPoster
+from bot.adapter.scheduled_events import ScheduledEventSync
 from bot.answer import Answer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -54,6 +55,8 @@ class PitwallBot(commands.Bot):
         self._lock = DatabaseLock(settings.db_path)
         self.dispatcher: ReminderDispatcher | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        # Discord scheduled events of the servers that opted in: `await bot.scheduled_events.sync_all()`.
+        self.scheduled_events = ScheduledEventSync(self, lambda: self.core, self.clock)
         self._background: set[asyncio.Task[Any]] = set()  # reloads under way (kept referenced until done)
         # Questions that a button may ask again but the console does not know (admin lists), by their line.
         self.line_handlers: dict[str, Callable[[discord.Interaction], Awaitable[Answer]]] = {}
@@ -83,6 +86,7 @@ class PitwallBot(commands.Bot):
         await self.core.reminders.replan_all()
         self.dispatcher.start()
         self._heartbeat = asyncio.create_task(self._beat(), name="pitwall-heartbeat")
+        self.scheduled_events.start()  # syncs once the guilds are available, then every few hours
 
     def reload_in_background(self) -> None:
         """SIGHUP: reload the dataset without stopping (see Core.reload); failures are logged, never raised."""
@@ -105,7 +109,12 @@ class PitwallBot(commands.Bot):
         return result.changed
 
     async def after_reload(self) -> None:
-        """What else follows the data: re-planned reminders are woken by the re-plan itself."""
+        """What else follows the data (re-planned reminders are woken by the re-plan itself): the servers' Discord
+        scheduled events are brought up to date."""
+        try:
+            await self.scheduled_events.sync_all()
+        except Exception:
+            log.exception("syncing Discord scheduled events after the reload failed; the next sync tries again")
 
     async def _beat(self) -> None:
         """Record, every HEARTBEAT_EVERY, that this process is connected and its dispatcher is alive, for
@@ -124,6 +133,7 @@ class PitwallBot(commands.Bot):
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             self._heartbeat = None
+        await self.scheduled_events.stop()
         if self.dispatcher is not None:
             await self.dispatcher.stop()
         await super().close()

@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.store.database import Database
 from bot.store.dataset_rows import DatasetRows
+from bot.store.discord_event_rows import DiscordEventRows
 from bot.store.reminder_rows import ReminderRows
 from bot.store.state_rows import StateRows
 
@@ -20,6 +21,8 @@ class Store:
         self.state = StateRows(database)
         # Guild-owned rows: settings, custom releases, subscriptions, reminders.
         self.reminders = ReminderRows(database, self.state)
+        # A server's Discord scheduled events: its opt-in, a pause reason, the Discord id made for each subject.
+        self.discord_events = DiscordEventRows(database)
 
     @classmethod
     async def open(cls, path: Path) -> Store:

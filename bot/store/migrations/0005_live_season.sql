@@ -54,7 +54,8 @@ CREATE TABLE discord_event (
     subject_key TEXT NOT NULL,                         -- 'event:<id>' or a release key
     discord_id  INTEGER NOT NULL,
     digest      TEXT NOT NULL,
-    state       TEXT NOT NULL CHECK (state IN ('scheduled', 'cancelled')),
+    -- dismissed: deleted or ended on Discord by someone while still wanted; pitwall does not make it again
+    state       TEXT NOT NULL CHECK (state IN ('scheduled', 'cancelled', 'dismissed')),
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (guild_id, subject_key)
 );
