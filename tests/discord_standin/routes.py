@@ -507,6 +507,16 @@ class Routes:
             return error(404, faults.UNKNOWN_SCHEDULED_EVENT, "Unknown Guild Scheduled Event")
         return guild, event
 
+    def _changeable_event(self, request: web.Request) -> tuple[Guild, GuildScheduledEvent] | web.Response:
+        """The event a PATCH or DELETE names, if the bot may change it (else the error Discord returns)."""
+        found = self._scheduled_event(request)
+        if isinstance(found, web.Response):
+            return found
+        guild, event = found
+        if not self._may_change(guild, event):
+            return error(403, faults.MISSING_PERMISSIONS, "Missing Permissions")
+        return guild, event
+
     async def list_scheduled_events(self, request: web.Request) -> web.StreamResponse:
         guild, err = self._guild_or_error(request)
         if err is not None:
@@ -540,12 +550,10 @@ class Routes:
         return json_response(event.to_payload())
 
     async def edit_scheduled_event(self, request: web.Request) -> web.StreamResponse:
-        found = self._scheduled_event(request)
+        found = self._changeable_event(request)
         if isinstance(found, web.Response):
             return found
-        guild, event = found
-        if not self._may_change(guild, event):
-            return error(403, faults.MISSING_PERMISSIONS, "Missing Permissions")
+        _, event = found
         if event.finished:
             return error(400, faults.FINISHED_EVENT, "Cannot update a finished event")
         body = body_of(request)
@@ -557,12 +565,10 @@ class Routes:
         return json_response(event.to_payload())
 
     async def delete_scheduled_event(self, request: web.Request) -> web.StreamResponse:
-        found = self._scheduled_event(request)
+        found = self._changeable_event(request)
         if isinstance(found, web.Response):
             return found
-        guild, event = found
-        if not self._may_change(guild, event):
-            return error(403, faults.MISSING_PERMISSIONS, "Missing Permissions")
+        _, event = found
         event.deleted = True
         await self.gateway.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event.to_payload(),
                                     intent=INTENT_GUILD_SCHEDULED_EVENTS)
