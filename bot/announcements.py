@@ -9,11 +9,39 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.dataset.model import Dataset, Season
 
 RESULT_PREFIX = "result:"
 CANCELLED_PREFIX = "cancelled:"
+# How long after it first appears in the data an announcement is posted: time for a maintainer who loaded a wrong
+# result to load the fix before anyone reads it. A change within it is the same announcement, not a correction.
+ANNOUNCE_AFTER = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the store knows of one announcement (table `announcement`)."""
+
+    digest: str
+    revision: int
+    first_seen_at: datetime
+    changed_at: datetime
+    retracted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a dataset load changes one announcement's record: the row to write."""
+
+    key: str
+    digest: str
+    revision: int
+    first_seen_at: datetime
+    changed_at: datetime
+    retracted_at: datetime | None
 
 
 def result_key(year: int, competition: str) -> str:
@@ -43,4 +71,33 @@ def announcements_of(dataset: Dataset) -> dict[str, str]:
     """Every key the dataset announces, with its digest."""
     found = {result_key(s.year, s.competition): result_digest(s) for s in dataset.seasons if is_decided(s)}
     found.update({cancelled_key(e.id): "cancelled" for e in dataset.events if e.cancelled})
+    return found
+
+
+def changes(recorded: dict[str, Recorded], announced: dict[str, str], now: datetime) -> list[Change]:
+    """The announcement rows a load writes, given what was recorded and what the new dataset announces.
+
+    - New: revision 0, first seen now.
+    - Changed within ANNOUNCE_AFTER of appearing: the same revision (nothing was posted yet: no "correction").
+    - Changed later: one more revision (one labelled correction to those who got it).
+    - Gone from the data: marked retracted (its pending posts are cancelled by the re-plan).
+    - Back after a retraction: news again, first seen now; a result with the podium it had is not posted again,
+      a cancellation always is (the event was back on in between).
+    """
+    found: list[Change] = []
+    for key, digest in sorted(announced.items()):
+        old = recorded.get(key)
+        if old is None:
+            found.append(Change(key, digest, 0, now, now, None))
+        elif old.retracted_at is not None:
+            same = digest == old.digest and key.startswith(RESULT_PREFIX)
+            found.append(Change(key, digest, old.revision if same else old.revision + 1,
+                                old.first_seen_at if same else now, old.changed_at if same else now, None))
+        elif digest != old.digest:
+            unposted = now < old.first_seen_at + ANNOUNCE_AFTER and old.revision == 0
+            found.append(Change(key, digest, old.revision if unposted else old.revision + 1, old.first_seen_at,
+                                old.changed_at if unposted else now, None))
+    for key, old in sorted(recorded.items()):
+        if key not in announced and old.retracted_at is None:
+            found.append(Change(key, old.digest, old.revision, old.first_seen_at, old.changed_at, now))
     return found

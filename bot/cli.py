@@ -120,7 +120,7 @@ async def _health(settings: Settings, clock: Clock, out: TextIO) -> int:
 
 
 async def _migrate(settings: Settings, out: TextIO) -> int:
-    with DatabaseLock(settings.db_path):  # never under a running bot
+    with DatabaseLock(settings.db_path, "migrate"):  # never under a running bot
         store = await Store.open(settings.db_path)
         await store.close()
     applied = ", ".join(store.applied_migrations) or "none needed"
@@ -138,12 +138,17 @@ async def _load(settings: Settings, clock: Clock, out: TextIO, err: TextIO) -> i
         print(f"pitwall: {settings.data_dir} has {len(report.problems)} problem(s); nothing was loaded", file=err)
         return EXIT_USER_ERROR
     try:
-        lock = DatabaseLock(settings.db_path)
+        lock = DatabaseLock(settings.db_path, "load")
         lock.acquire()
     except AlreadyRunning as running:
-        if running.pid is None:
+        if running.pid is None or running.role != "run":  # only a bot reloads on SIGHUP; it would end the others
             raise
-        os.kill(running.pid, signal.SIGHUP)
+        try:
+            os.kill(running.pid, signal.SIGHUP)
+        except OSError as exc:  # gone meanwhile, or not ours to signal (another user, another pid namespace)
+            print(f"pitwall: a bot holds {settings.db_path} (pid {running.pid}) but cannot be asked to reload "
+                  f"({exc.strerror}). Reload it yourself (SIGHUP, `systemctl reload`), or restart it.", file=err)
+            return EXIT_USAGE
         print(f"a pitwall bot is running on {settings.db_path} (pid {running.pid}): asked it to reload "
               f"{settings.data_dir} (SIGHUP); its log says when it answers from the new data", file=out)
         return EXIT_OK
@@ -180,7 +185,7 @@ async def _answer(core: Core, line: str, out: TextIO, err: TextIO) -> int:
         print(f"pitwall: {exc}\n\n{USAGE}", file=err)
         return EXIT_USAGE
     assert answer is not None
-    print(to_text(answer), end="", file=out if code == EXIT_OK else err)
+    print(to_text(answer, core.services.clock.now()), end="", file=out if code == EXIT_OK else err)
     return code
 
 

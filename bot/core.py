@@ -86,9 +86,11 @@ class Core:
                 log.error("dataset reload refused: %d problem(s) in %s; still answering from the loaded one:\n- %s",
                           len(report.problems), settings.data_dir, "\n- ".join(report.problems))
                 return Reload(False, report.problems)
-            if not await self.store.dataset.load(report.dataset, clock.now()):
+            loaded = await self.store.dataset.load(report.dataset, clock.now())
+            if not loaded and self.services.catalog.content_hash == report.dataset.content_hash:
                 log.info("dataset reload: %s is unchanged", settings.data_dir)
                 return Reload(False)
+            # Loaded now, or loaded by a reload that failed before answering from it: finish that one.
             await self.services.refresh()
             await self.reminders.replan_all()
             log.info("dataset reloaded from %s: answering from it now", settings.data_dir)

@@ -21,10 +21,6 @@ def format_day(when: ReleaseDate) -> str:
     return t("precision.year", year=when.year)
 
 
-def plain_day(day: date) -> str:
-    return format_day(ReleaseDate(day.year, day.month, day.day))
-
-
 def day_range(start: ReleaseDate, end: ReleaseDate | None) -> str:
     """ "5–6 December 2026", "30 November – 2 December 2026", or one date when the range is one day."""
     if end is None or end == start:

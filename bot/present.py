@@ -73,10 +73,10 @@ def page_count(answer: Answer, render: Render) -> int:
     return max(1, len(pages(answer, render)))
 
 
-def _utc_text(moment: Moment) -> str:
+def _utc_text(moment: Moment, now: datetime | None) -> str:
     instant = moment.instant
     if moment.style == "R":
-        return relative_text(instant, datetime.now(UTC))
+        return relative_text(instant, now or datetime.now(UTC))
     # "FR": the console writes the moment (a relative time beside it only makes sense where it is rendered live).
     return f"{instant.day} {MONTHS_EN[instant.month - 1]} {instant.year} {instant:%H:%M} UTC"
 
@@ -94,12 +94,12 @@ def relative_text(instant: datetime, now: datetime) -> str:
     return f"in {words}" if seconds >= 0 else f"{words} ago"
 
 
-def _console_piece(piece: Piece) -> str:
+def _console_piece(piece: Piece, now: datetime | None = None) -> str:
     match piece:
         case str():
             return piece
         case Moment():
-            return _utc_text(piece)
+            return _utc_text(piece, now)
         case ChannelRef(id=channel_id):
             return f"channel {channel_id}"
         case RoleRef(id=role_id):
@@ -108,23 +108,24 @@ def _console_piece(piece: Piece) -> str:
             return f"{label} <{url}>"
 
 
-def plain(content: Content) -> str:
+def plain(content: Content, now: datetime | None = None) -> str:
     """Console text: pieces in words (instants in UTC, links as "label <url>"), no emphasis marks."""
-    text = "".join(_console_piece(p) for p in pieces_of(content))
+    text = "".join(_console_piece(p, now) for p in pieces_of(content))
     return text.replace("**", "").replace("*", "").replace("`", "")
 
 
-def to_text(answer: Answer) -> str:
-    """The answer as console text: the same content as the embed, top to bottom."""
-    lines = [plain(answer.title), "=" * len(plain(answer.title))]
+def to_text(answer: Answer, now: datetime | None = None) -> str:
+    """The answer as console text: the same content as the embed, top to bottom. `now` is the clock's, for
+    relative times ("in 3 days")."""
+    lines = [plain(answer.title, now), "=" * len(plain(answer.title, now))]
     if answer.description:
-        lines += [plain(answer.description), ""]
+        lines += [plain(answer.description, now), ""]
     for item in answer.items:
-        lines += [plain(item)]
+        lines += [plain(item, now)]
     if answer.items:
         lines.append("")
     for field in answer.fields:
-        lines += [f"{plain(field.name)}:", *("  " + line for line in plain(field.value).splitlines()), ""]
+        lines += [f"{plain(field.name, now)}:", *("  " + line for line in plain(field.value, now).splitlines()), ""]
     related = [f for f in (*answer.neighbours, *answer.alternatives) if not f.current]
     if related:
         lines += [f"{t('nav.more')}: " + " · ".join(f.line for f in related), ""]

@@ -18,14 +18,16 @@ from bot.store import StoreError
 class AlreadyRunning(RuntimeError):
     """Another process holds the database; the message says which and what to do."""
 
-    def __init__(self, message: str, pid: int | None = None) -> None:
+    def __init__(self, message: str, pid: int | None = None, role: str = "") -> None:
         super().__init__(message)
         self.pid = pid  # the holder, as it recorded itself (None if it could not be read)
+        self.role = role  # what the holder is doing: "run" (a bot), "sync", "migrate", "load"
 
 
 class DatabaseLock:
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, role: str = "run") -> None:
         self.path = db_path.with_name(db_path.name + ".lock")
+        self.role = role
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -37,15 +39,15 @@ class DatabaseLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            pid, _, role = os.pread(fd, 64, 0).decode(errors="replace").strip().partition(" ")
             os.close(fd)
             raise AlreadyRunning(
-                f"another pitwall is already running on {self.path.with_suffix('')} (pid {holder}). "
+                f"another pitwall is already running on {self.path.with_suffix('')} (pid {pid or 'unknown'}). "
                 "Run one process per database: stop that one first, or give this one its own PITWALL_DB_PATH.",
-                int(holder) if holder.isdigit() else None,
+                int(pid) if pid.isdigit() else None, role.strip(),
             ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {self.role}\n".encode(), 0)
         self._fd = fd
 
     def release(self) -> None:

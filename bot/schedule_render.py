@@ -21,9 +21,11 @@ def when_of(event: Event) -> Content:
     if instant is None:
         return event_dates(event)
     end = event.end.instant() if event.end else None
-    if end is None:
-        return (Moment(instant, "F"),)
-    return concat((Moment(instant, "F"),), " – ", (Moment(end, "F"),))
+    if end is not None:
+        return concat((Moment(instant, "F"),), " – ", (Moment(end, "F"),))
+    if event.end is not None:  # an exact start, an end known only by its day
+        return concat((Moment(instant, "F"),), " – ", format_day(event.end.date))
+    return (Moment(instant, "F"),)
 
 
 def _moved_note(event: Event) -> str:
@@ -89,14 +91,16 @@ def next_answer(events: list[Event], competitions: dict[str, Competition], sourc
     fields = []
     for event in events:
         start = event.start.instant() or event.start.day_start()
-        relative = t("next.under_way") if start <= now else (Moment(start, "R"),)
+        relative: Content
+        if start <= now:
+            relative = t("next.under_way") if event.start.date.precision == "day" else ""
+        else:  # a countdown to a month would count to its first day, a day nobody announced
+            relative = (Moment(start, "R"),) if event.start.date.precision == "day" else ""
         served = ", ".join(competitions[c].name for c in event.competitions if c in competitions)
-        value = concat(when_of(event), " · ", relative, f"\n{place_of(event)}", f"\n{served}" if served else "")
+        value = concat(when_of(event), concat(" · ", relative) if relative else "", f"\n{place_of(event)}",
+                       f"\n{served}" if served else "")
         moved = _moved_note(event)
         fields.append(Field(f"{KIND_MARK.get(event.kind, '•')} {event.name}",
                             concat(value, f"\n{moved}" if moved else "")))
     used = list(sources.values())
     return Answer(title=t("next.title"), fields=tuple(fields), sources=source_refs(used), footer=footer_of(used))
-
-
-

@@ -198,9 +198,6 @@ class Snapshot:
         now = self.clock.now()
         return [e for e in self.events if not e.cancelled and not e.is_over(now)][:limit]
 
-    def event(self, key: str) -> Event | None:
-        return next((e for e in self.events if e.key == key), None)
-
     # Releases ------------------------------------------------------------------------------------------
 
     def timeline(self, limit_recent: int = 10) -> Timeline:

@@ -165,10 +165,14 @@ EN: dict[str, str] = {
     "announce.correction_note": "The result posted earlier has been corrected in the data. This is the "
                                 "result as it now stands:",
     "announce.cancelled": "Cancelled: {event} ({season})",
-    "announce.cancelled_text": "This World Series event, planned for {dates} in {place}, is cancelled. No reminder "
+    "announce.cancelled_text": "This World Series event, planned for {dates} ({place}), is cancelled. No reminder "
                                "will be posted for it.",
     "reminders.every_event": "every upcoming World Series event",
     "reminders.results": "results (each season's champion and podium, once)",
+    "error.event_past": "{title} was on {date}: there is nothing left to remind about. `/next` shows what is "
+                        "coming.",
+    "error.results_no_offsets": "Results are posted once, when they appear in the data, so they take no offsets: "
+                                "leave `offsets` empty.",
     "error.cancelled_notice_events_only": "A cancellation notice is for event subscriptions: choose `events` "
                                           "or one event.",
     "reminder.event_when": "When: {when}",

@@ -254,6 +254,9 @@ def test_migrating_under_a_running_bot_is_refused_and_loading_asks_it_to_reload(
             assert code == 0 and f"(pid {os.getpid()}): asked it to reload" in out
             assert hangups == [signal.SIGHUP]  # the running bot is the one that loads, and swaps atomically
             assert ask("/podium nc 2021")[0] == 0  # reading beside it is fine
+        with DatabaseLock(env, "migrate"):  # not a bot: SIGHUP would end it, so it is never sent one
+            code, _, err = run_cli("data", "load")
+            assert code == 2 and "already running" in err and hangups == [signal.SIGHUP]
     finally:
         signal.signal(signal.SIGHUP, previous)
 
@@ -289,3 +292,12 @@ def test_a_database_path_that_cannot_be_used_is_said_in_one_line(tmp_path: Path,
         assert code == 2 and "Traceback" not in out + err, command
         assert err.startswith("pitwall: ") and len(err.strip().splitlines()) == 1, (command, err)
     assert ask("/champion 2021")[0] == 0  # reading needs no database file: the dataset answers
+
+
+def test_next_counts_down_from_the_clocks_now_offline(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PITWALL_DATA_DIR", str(MINI_DATA))
+    code, out, _ = ask("/next")  # the suite's clock: 2026-11-29 12:00 UTC
+    assert code == 0
+    assert "1 December 2026 18:00 UTC – 1 December 2026 20:00 UTC" in out  # an exact start, written out
+    assert "5–6 December 2026 · in 5 days" in out  # Tokyo's 5 December starts at 4 December 15:00 UTC
+    assert "February 2027 (day not announced)\n" in out  # no countdown to a day nobody announced

@@ -150,6 +150,16 @@ async def test_a_reload_while_running_updates_and_cancels_the_same_events(world:
         assert {name: e.id for name, e in world.events().items()} == first  # the same three, never a fourth
 
 
+async def test_an_event_whose_day_is_no_longer_known_loses_its_discord_event(world: World) -> None:
+    world.discord.grant_bot_permissions(world.guild.id, EVENTS)
+    async with world.pitwall() as bot:
+        await world.admin({"enabled": True})
+        assert "World Finals" in world.events()
+        world.edit_events('start = "2026-12-05"\nend = "2026-12-06"', 'start = "2026-12"')
+        assert await bot.reload_dataset()
+        assert "World Finals" not in world.events()  # no Discord event shows a day nobody announced
+
+
 async def test_a_cancelled_event_cancels_its_discord_event(world: World) -> None:
     world.discord.grant_bot_permissions(world.guild.id, EVENTS)
     async with world.pitwall():

@@ -178,7 +178,7 @@ async def test_a_cancelled_event_posts_nothing_but_the_one_notice_an_admin_opted
     assert await season.bot.reload_dataset()
     await season.run_until(NOW + timedelta(minutes=5))
     assert season.titles() == ["Cancelled: World Finals (2026)"]
-    assert "5–6 December 2026 in Tokyo, Japan" in embed_text(season.discord.messages(season.channel.id)[0].embeds[0])
+    assert "5–6 December 2026 (Tokyo, Japan)" in embed_text(season.discord.messages(season.channel.id)[0].embeds[0])
     await season.run_until(utc(2026, 11, 30, 18))
     await season.run_until(utc(2026, 12, 4, 9))
     await season.run_until(utc(2026, 12, 10))

@@ -52,12 +52,16 @@ class PitwallBot(commands.Bot):
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0
         self._core: Core | None = None
-        self._lock = DatabaseLock(settings.db_path)
+        self._lock = DatabaseLock(settings.db_path, "sync" if sync_only else "run")
         self.dispatcher: ReminderDispatcher | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         # Discord scheduled events of the servers that opted in: `await bot.scheduled_events.sync_all()`.
         self.scheduled_events = ScheduledEventSync(self, lambda: self.core, self.clock)
         self._background: set[asyncio.Task[Any]] = set()  # reloads under way (kept referenced until done)
+        # A reload re-plans, and nothing may re-plan before start-up has resolved what a previous process left in
+        # flight (a re-plan would give those rows new nonces): one asked earlier waits for the end of start-up.
+        self._started = False
+        self._reload_waiting = False
         # Questions that a button may ask again but the console does not know (admin lists), by their line.
         self.line_handlers: dict[str, Callable[[discord.Interaction], Awaitable[Answer]]] = {}
 
@@ -85,6 +89,9 @@ class PitwallBot(commands.Bot):
         await self.dispatcher.recover()
         await self.core.reminders.replan_all()
         self.dispatcher.start()
+        self._started = True
+        if self._reload_waiting:
+            self.reload_in_background()
         self._heartbeat = asyncio.create_task(self._beat(), name="pitwall-heartbeat")
         self.scheduled_events.start()  # syncs once the guilds are available, then every few hours
 
@@ -96,9 +103,11 @@ class PitwallBot(commands.Bot):
 
     async def reload_dataset(self) -> bool:
         """Reload the dataset now; returns whether it changed. A refused dataset leaves the loaded one answering."""
-        if self._core is None:
-            log.warning("reload asked before the core is open; ignored (start-up loads the dataset)")
+        if not self._started or self._core is None:
+            log.info("dataset reload asked during start-up: it runs once start-up is over")
+            self._reload_waiting = True
             return False
+        self._reload_waiting = False
         try:
             result = await self.core.reload(self.settings, self.clock)
         except Exception:
@@ -130,6 +139,9 @@ class PitwallBot(commands.Bot):
             await self.clock.sleep_until(self.clock.now() + health.HEARTBEAT_EVERY)
 
     async def close(self) -> None:
+        for task in list(self._background):  # a reload must not outlive the store it writes
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             self._heartbeat = None

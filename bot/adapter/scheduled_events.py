@@ -205,6 +205,20 @@ class ScheduledEventSync:
                     report.deleted += 1
                 await rows.forget(guild.id, row.subject_key)
 
+        # Still in the data but no longer planned, and not begun: its day is no longer known (back to a month),
+        # it fell past the cap, or it was cancelled after its old start. Members must not keep seeing that date.
+        planned = {want.subject_key for want in plan.events}
+        now = self.clock.now()
+        for row in list(remembered.values()):
+            event = live.get(row.discord_id)
+            if (row.subject_key in plan.known and row.subject_key not in planned and row.state == "scheduled"
+                    and event is not None and event.start_time > now):
+                with contextlib.suppress(discord.NotFound):
+                    await event.delete(reason="pitwall: its date is no longer known, or it is past the cap")
+                await rows.forget(guild.id, row.subject_key)
+                del remembered[row.subject_key]
+                report.deleted += 1
+
         mine = self.client.user.id if self.client.user else 0
         orphans = {discord_events.marked_subject(e.description): e for e in live.values()
                    if e.creator_id == mine and e.id not in {r.discord_id for r in remembered.values()}}

@@ -250,9 +250,10 @@ class Event:
     def is_over(self, now: datetime) -> bool:
         """Over once its exact end instant has passed, or else its last day where it is held (UTC if online)."""
         end = self.end or self.start
-        instant = end.instant()
+        instant = end.instant() if self.end is not None else None
         if instant is not None:
             return instant <= now
+        # No exact end (a start time alone is when it begins, not when it ends): over after its last day.
         zone = ZoneInfo(end.zone) if end.zone else UTC
         return self.last_day() < now.astimezone(zone).date()
 

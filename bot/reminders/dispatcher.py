@@ -18,11 +18,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from bot.reminders.messages import OutgoingReminder, compose, is_late
 from bot.reminders.model import Delivery, Reminder
+from bot.reminders.planner import parse_zone
 from bot.reminders.service import ReleaseTarget, ReminderService
-from bot.reminders.states import NONCE_TRUST, RELEASED, UNCONFIRMED, UNCONFIRMED_REASON
+from bot.reminders.states import DEFERRED, NONCE_TRUST, RELEASED, UNCONFIRMED, UNCONFIRMED_REASON
 
 log = logging.getLogger(__name__)
 
@@ -194,9 +196,11 @@ class ReminderDispatcher:
         if not deliveries:
             return
         targets: dict[int, dict[str, ReleaseTarget]] = {}
+        zones: dict[int, ZoneInfo] = {}
         try:
             for guild_id in {d.subscription.guild_id for d in deliveries}:
                 targets[guild_id] = {x.key: x for x in await self.service.targets(guild_id)}
+                zones[guild_id] = parse_zone((await self.rows.settings(guild_id)).timezone)
         except Exception:
             # Nothing was sent: give the claims back rather than leave them claimed until a restart.
             log.exception("could not read the releases of %d claimed reminder(s); giving them back", len(deliveries))
@@ -204,7 +208,8 @@ class ReminderDispatcher:
             raise
         ordered = _round_robin_by_channel(deliveries)
         # Every delivery settles its own row, whatever happens to the others.
-        await asyncio.gather(*(self._deliver_safely(d, targets[d.subscription.guild_id]) for d in ordered))
+        await asyncio.gather(*(self._deliver_safely(d, targets[d.subscription.guild_id], zones[d.subscription.guild_id])
+                               for d in ordered))
 
     async def _record_unsettled(self) -> None:
         for reminder_id, record in list(self._unsettled.items()):
@@ -230,10 +235,10 @@ class ReminderDispatcher:
         else:
             self._active.discard(reminder.id)
 
-    async def _deliver_safely(self, delivery: Delivery, targets: dict[str, ReleaseTarget]) -> None:
+    async def _deliver_safely(self, delivery: Delivery, targets: dict[str, ReleaseTarget], zone: ZoneInfo) -> None:
         self._active.add(delivery.reminder.id)
         try:
-            await self._deliver_one(delivery, targets)
+            await self._deliver_one(delivery, targets, zone)
         except asyncio.CancelledError:
             raise  # stopping hard: the row stays claimed and the next start resolves it
         except Exception as exc:
@@ -254,7 +259,7 @@ class ReminderDispatcher:
         self._posting.discard(reminder.id)
         return message_id
 
-    async def _deliver_one(self, delivery: Delivery, targets: dict[str, ReleaseTarget]) -> None:
+    async def _deliver_one(self, delivery: Delivery, targets: dict[str, ReleaseTarget], zone: ZoneInfo) -> None:
         reminder, subscription = delivery.reminder, delivery.subscription
         async with self._slots:
             now = self.clock.now()
@@ -268,9 +273,16 @@ class ReminderDispatcher:
             if target is None:
                 await self._record(reminder, lambda: self.rows.mark_cancelled(reminder, "the release is gone"))
                 return
+            if target.release_on != reminder.release_on:
+                # Planned for what the data said before a reload whose re-plan has not reached this row yet: posting
+                # now would say the new thing at the old time (or twice, once the re-plan re-arms it).
+                retry_at = self.clock.now() + SETTLE_RETRY
+                await self._record(reminder, lambda: self.rows.settle(reminder, DEFERRED, _iso(retry_at),
+                                                                      "waiting for the re-plan"))
+                return
             # "Late" means the bot was not there when it fell due, not that Discord asked us to wait and retry.
             late = reminder.attempts <= 1 and is_late(reminder.due_at, now, self.late_after.total_seconds())
-            message = compose(delivery, target, late=late)
+            message = compose(delivery, target, late=late, zone=zone)
             await self.pacer.wait()
             if self._stopping:  # not sent: give the claim back, for the next start
                 await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))
@@ -311,6 +323,10 @@ class ReminderDispatcher:
             await self._record(reminder, lambda: self.rows.mark_sent(reminder, message_id, sent_at))
             self.stats.sent += 1
             self.stats.lateness.append((sent_at - reminder.due_at).total_seconds())
+
+
+def _iso(instant: datetime) -> str:
+    return instant.isoformat()
 
 
 def _round_robin_by_channel(deliveries: list[Delivery]) -> list[Delivery]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from bot.answer import Answer, Content, Moment, joined
 from bot.names import inert
@@ -39,10 +39,14 @@ def _headline(target: ReleaseTarget, offset: str, days_ahead: int = 0) -> str:
     return t("reminder.in_minutes", title=title, count=count)
 
 
-def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> OutgoingReminder:
+def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool, zone: tzinfo = UTC) -> OutgoingReminder:
+    """The post for a claimed reminder; `zone` is the server's, for "today" and "tomorrow"."""
     reminder = delivery.reminder
     if target.body is not None:  # an announcement says what it says, whenever it is posted
-        body = dataclasses.replace(target.body, footer=t("reminder.footer", id=delivery.subscription.id))
+        # A correction only to a channel that got an earlier revision: its row was re-armed after being posted
+        # (a new generation). One never posted before gets the result as it now stands, plainly.
+        said = target.correction if target.correction is not None and reminder.generation > 0 else target.body
+        body = dataclasses.replace(said, footer=t("reminder.footer", id=delivery.subscription.id))
         return OutgoingReminder(body, delivery.subscription.role_id)
     if target.kind == "event":
         when: Content = format_date(target.date, target.time_utc) if target.time_utc else target.when_text
@@ -54,7 +58,8 @@ def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool) -> Outgoin
     if late:
         lines.append(tp("reminder.late", when=Moment(reminder.due_at.astimezone(UTC), "R")))
     answer = Answer(
-        title=_headline(target, reminder.offset, (reminder.anchor_at.date() - reminder.due_at.date()).days),
+        title=_headline(target, reminder.offset,
+                        (reminder.anchor_at.astimezone(zone).date() - reminder.due_at.astimezone(zone).date()).days),
         description=joined(lines),
         footer=t("reminder.footer", id=delivery.subscription.id),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from bot.announcements import cancelled_key, is_decided, result_key
+from bot.announcements import ANNOUNCE_AFTER, cancelled_key, is_decided, result_key
 from bot.answer import Answer
 from bot.dataset.model import Event, ReleaseDate
 from bot.errors import BadInput, NotOnRecord
@@ -47,9 +47,6 @@ TargetKind = Literal["release", "event", "result", "cancelled"]
 # What a subscription may name besides one release or event: every upcoming World Series event, or results.
 EVERY_EVENT, RESULTS = "events", "results"
 EVENT_PREFIX = "event:"
-# How long after it first appears in the data an announcement is posted: time for a maintainer who loaded a
-# wrong result to load the fix before anyone reads it.
-ANNOUNCE_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -74,6 +71,7 @@ class ReleaseTarget:
     revision: int = 0
     since: datetime | None = None  # only subscriptions older than this get it (it is news, not history)
     body: Answer | None = None
+    correction: Answer | None = None  # what a subscription that got an earlier revision is posted instead
 
     @property
     def choice_value(self) -> str:
@@ -82,6 +80,14 @@ class ReleaseTarget:
     @property
     def announcement(self) -> bool:
         return self.kind in ("result", "cancelled")
+
+    @property
+    def release_on(self) -> str:
+        """What a planned reminder records of its target: when this changes, the target moved (or an announcement
+        has a new revision), and a reminder planned for the old one must not be posted for the new one."""
+        if self.announcement:
+            return f"rev{self.revision}"
+        return self.date.iso() + (f"T{self.time_utc:%H:%M}" if self.time_utc else "")
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,14 @@ class ReminderService:
             return EVERY_EVENT, t("reminders.every_event")
         if wanted in _RESULTS_WORDS:
             return RESULTS, t("reminders.results")
-        for event in self.services.catalog.events:
-            if text.strip() == event.key or wanted in (compact(event.id), compact(event.name)):
-                return event.key, f"{event.name} ({event.season})"
+        now = self.clock.now()
+        events = self.services.catalog.events
+        named = [e for e in events if text.strip() == e.key or wanted in (compact(e.id), compact(e.name))]
+        if not named and len(wanted) >= 4:  # "World Finals" for "World Finals — Tokyo"
+            named = [e for e in events if compact(e.name).startswith(wanted)]
+        # "World Finals" names one every season: the next one (else the latest), as a member would mean it.
+        for event in sorted(named, key=lambda e: (e.is_over(now), -e.season, e.start.date.first_day())):
+            return event.key, f"{event.name} ({event.season})"
         for custom in await self.rows.custom_releases(guild_id):
             # Typed by hand ("Cup final"), or the value autocomplete sent ("custom:#12").
             if text.strip() in (custom.key, custom.choice_value) or wanted in (compact(custom.slug),
@@ -149,12 +160,12 @@ class ReminderService:
             if target.announcement:
                 if (_announces_to(subject, notify_cancelled, target) and created_at is not None
                         and target.since is not None and target.due is not None and created_at < target.since):
-                    planned.append(PlannedReminder(target.key, "0", f"rev{target.revision}", target.due, target.due,
+                    planned.append(PlannedReminder(target.key, "0", target.release_on, target.due, target.due,
                                                    catch_up=True))
                 continue
             if not _matches(subject, target):
                 continue
-            release_on = target.date.iso() + (f"T{target.time_utc:%H:%M}" if target.time_utc else "")
+            release_on = target.release_on
             try:
                 anchor = release_moment(target.date, target.time_utc, zone, settings.reminder_time)
                 if anchor is None:
@@ -202,6 +213,8 @@ class ReminderService:
     async def subscribe(self, guild_id: int, channel_id: int, release: str | None, offsets: str | None,
                         role_id: int | None, by: int, *, notify_cancelled: bool = False) -> Subscribed:
         subject, title = (None, None) if release is None else await self.resolve_subject(guild_id, release)
+        if subject == RESULTS and offsets and offsets.strip() not in ("", "0"):
+            raise BadInput(t("error.results_no_offsets"))
         # Results are posted when they appear: offsets before them mean nothing.
         parsed_offsets = ("0",) if subject == RESULTS else parse_offsets(offsets)
         if notify_cancelled and not (subject == EVERY_EVENT or (subject or "").startswith(EVENT_PREFIX)):
@@ -226,7 +239,8 @@ class ReminderService:
         today = self.clock.now().date()
         if releases and all(r.date.last_day() < today for r in releases):
             latest = max(releases, key=lambda r: r.date.first_day())
-            raise NotOnRecord(t("error.release_past", title=title, date=latest.date.iso()))
+            key = "error.event_past" if latest.kind == "event" else "error.release_past"
+            raise NotOnRecord(t(key, title=title, date=latest.date.iso()))
 
     async def statuses(self, guild_id: int) -> list[SubscriptionStatus]:
         return await self.rows.statuses(guild_id)
@@ -372,8 +386,9 @@ def _announcement_targets(snapshot: Snapshot, announced: dict[str, Announcement]
             continue
         competition = snapshot.competitions[season.competition]
         sources = snapshot.sources_for([*season.sources, *(i for row in season.standing for i in row.sources)])
-        body = result_answer(season, competition, sources, correction=entry.revision > 0)
-        found.append(_announcement(entry, "result", RESULTS, body.title, body))
+        body = result_answer(season, competition, sources, correction=False)
+        correction = result_answer(season, competition, sources, correction=True) if entry.revision else None
+        found.append(_announcement(entry, "result", RESULTS, body.title, body, correction))
     for event in snapshot.events:
         entry = announced.get(cancelled_key(event.id))
         if entry is not None and event.cancelled:
@@ -382,11 +397,12 @@ def _announcement_targets(snapshot: Snapshot, announced: dict[str, Announcement]
     return found
 
 
-def _announcement(entry: Announcement, kind: TargetKind, subject: str, title: str, body: Answer) -> ReleaseTarget:
+def _announcement(entry: Announcement, kind: TargetKind, subject: str, title: str, body: Answer,
+                  correction: Answer | None = None) -> ReleaseTarget:
     due = (entry.changed_at if entry.revision else entry.first_seen_at) + ANNOUNCE_AFTER
     day = ReleaseDate(due.year, due.month, due.day)
     return ReleaseTarget(entry.key, subject, title, day, due.time(), (), "", kind=kind, due=due,
-                         revision=entry.revision, since=entry.first_seen_at, body=body)
+                         revision=entry.revision, since=entry.first_seen_at, body=body, correction=correction)
 
 
 def _custom_target(custom: CustomRelease) -> ReleaseTarget:

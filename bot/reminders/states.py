@@ -10,6 +10,7 @@
              │  └─cancelled (no longer planned)                                           │
              └──── retry (transient failure) · hold (channel refused: subscription paused) · requeue
                    · release (a stopping process gives back a claim it has not sent)
+                   · defer (the data moved on and the re-plan has not reached this row yet: not sent)
 ```
 
 - **plan / replan / cancel-unplanned**: the planner (`ReminderService` re-planning through `_apply_plan`), in the
@@ -59,7 +60,11 @@ RETRY = Outcome("retry", "pending", "attempt_at = ?, last_error = ?")
 HOLD = Outcome("hold", "pending", "last_error = ?, first_sent_at = NULL")  # refused: certainly not posted
 UNCONFIRMED = Outcome("unconfirmed", "unconfirmed", "last_error = ?")
 RELEASED = Outcome("release", "pending", "last_error = ?, first_sent_at = NULL")  # given back, never sent
-OUTCOMES = (SENT, MISSED, CANCELLED, RETRY, HOLD, UNCONFIRMED, RELEASED)
+# Not sent: the data moved on while the plan has not caught up yet (a reload between its load and its re-plan).
+# Tried again shortly, as if never claimed, once the re-plan has given it its new due time and generation.
+DEFERRED = Outcome("defer", "pending",
+                   "attempt_at = ?, last_error = ?, first_sent_at = NULL, attempts = MAX(attempts - 1, 0)")
+OUTCOMES = (SENT, MISSED, CANCELLED, RETRY, HOLD, UNCONFIRMED, RELEASED, DEFERRED)
 
 # The reason an unconfirmed reminder shows (a code, rendered for the admin by bot/reminders/render.py).
 UNCONFIRMED_REASON = "outcome-unknown"

@@ -54,9 +54,10 @@ class DatasetRows:
         return await reads.sources(self._database.connection, ids)
 
     async def announcements(self) -> dict[str, Announcement]:
-        """What the dataset has announced (see bot.announcements), by key."""
+        """What the dataset announces now (see bot.announcements), by key."""
         async with self._database.connection.execute(
-                "SELECT key, revision, first_seen_at, changed_at FROM announcement") as cursor:
+                "SELECT key, revision, first_seen_at, changed_at FROM announcement"
+                " WHERE retracted_at IS NULL") as cursor:
             return {row[0]: Announcement(row[0], row[1], datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]))
                     for row in await cursor.fetchall()}
 

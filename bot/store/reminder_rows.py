@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import string
@@ -364,6 +365,12 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
     wanted = {(p.release_key, p.offset): p for p in planned}
     for key, plan in wanted.items():
         row = existing.get(key)
+        if plan.catch_up and row is not None and row[3] == plan.release_on:
+            continue  # an announcement already planned: its due time was fixed when it was made
+        if plan.catch_up:
+            # Due when it appeared, but planned now: now at the latest, so that a result loaded while the bot was
+            # down is posted when it starts, not counted missed for having waited.
+            plan = dataclasses.replace(plan, due_at=max(plan.due_at, now), anchor_at=max(plan.anchor_at, now))
         due, anchor = _iso(plan.due_at), _iso(plan.anchor_at)
         ahead = plan.due_at > now or plan.catch_up
         if row is None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.announcements import announcements_of
+from bot.announcements import Recorded, announcements_of, changes
 from bot.dataset.model import Dataset, EventResult, Placing
 
 # Children go with their parents through ON DELETE CASCADE; only dataset tables are listed here.
@@ -94,13 +94,19 @@ async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datet
 
 
 async def note_announcements(db: aiosqlite.Connection, digests: dict[str, str], now: datetime) -> None:
-    """Record what the dataset announces: new keys appear now; a changed digest is one more revision. Keys the
-    dataset no longer has stay (what was posted was posted)."""
+    """Record what the dataset announces (the rules are `bot.announcements.changes`), in the load's transaction."""
+    async with db.execute("SELECT key, digest, revision, first_seen_at, changed_at, retracted_at"
+                          " FROM announcement") as cursor:
+        recorded = {row[0]: Recorded(row[1], row[2], datetime.fromisoformat(row[3]), datetime.fromisoformat(row[4]),
+                                     datetime.fromisoformat(row[5]) if row[5] else None)
+                    for row in await cursor.fetchall()}
     await db.executemany(
-        "INSERT INTO announcement (key, digest, revision, first_seen_at, changed_at) VALUES (?, ?, 0, ?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET digest = excluded.digest, revision = revision + 1,"
-        " changed_at = excluded.changed_at WHERE announcement.digest != excluded.digest",
-        [(key, digest, now.isoformat(), now.isoformat()) for key, digest in sorted(digests.items())],
+        "INSERT INTO announcement (key, digest, revision, first_seen_at, changed_at, retracted_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET digest = excluded.digest,"
+        " revision = excluded.revision, first_seen_at = excluded.first_seen_at, changed_at = excluded.changed_at,"
+        " retracted_at = excluded.retracted_at",
+        [(c.key, c.digest, c.revision, c.first_seen_at.isoformat(), c.changed_at.isoformat(),
+          c.retracted_at.isoformat() if c.retracted_at else None) for c in changes(recorded, digests, now)],
     )
 
 

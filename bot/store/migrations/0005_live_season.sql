@@ -39,7 +39,9 @@ CREATE TABLE announcement (
     digest        TEXT NOT NULL,
     revision      INTEGER NOT NULL DEFAULT 0,
     first_seen_at TEXT NOT NULL,
-    changed_at    TEXT NOT NULL
+    changed_at    TEXT NOT NULL,
+    retracted_at  TEXT                                 -- the dataset no longer has it (a withdrawn result, an
+                                                       -- event no longer cancelled); its return is news again
 );
 
 -- An event subscription may opt into one "cancelled" notice per cancelled event.
