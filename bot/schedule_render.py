@@ -96,7 +96,8 @@ def next_answer(events: list[Event], competitions: dict[str, Competition], sourc
             relative = t("next.under_way") if event.start.date.precision == "day" else ""
         else:  # a countdown to a month would count to its first day, a day nobody announced
             relative = (Moment(start, "R"),) if event.start.date.precision == "day" else ""
-        served = ", ".join(competitions[c].name for c in event.competitions if c in competitions)
+        served = ", ".join(c.name for c in sorted((competitions[s] for s in event.competitions if s in competitions),
+                                                   key=lambda c: c.order))
         value = concat(when_of(event), concat(" · ", relative) if relative else "", f"\n{place_of(event)}",
                        f"\n{served}" if served else "")
         moved = _moved_note(event)
