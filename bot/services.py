@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.countries import country_name
@@ -63,8 +63,22 @@ class Snapshot:
         self.competition_names = NameIndex.build((c.slug, c.name, (c.name_fr, *c.aliases)) for c in competitions)
         self.games = {g.slug: g for g in games}
         self.game_names = NameIndex.build((g.slug, g.title, g.aliases) for g in games)
-        self.seasons = tuple(seasons)
+        order = {c.slug: c.order for c in competitions}
+        self.seasons = tuple(sorted(seasons, key=lambda s: (s.year, order.get(s.competition, 0))))
         self._seasons = {(s.year, s.competition): s for s in seasons}
+        # Indexes, so that what a question costs does not grow with the dataset (bench/RESULTS.md, "growth").
+        self._by_year: dict[int, list[Season]] = {}
+        self._by_competition: dict[str, list[Season]] = {}
+        for season in self.seasons:
+            self._by_year.setdefault(season.year, []).append(season)
+            self._by_competition.setdefault(season.competition, []).append(season)
+        self._events_by_season: dict[int, tuple[Event, ...]] = {}
+        for event in events:
+            self._events_by_season[event.season] = (*self._events_by_season.get(event.season, ()), event)
+        # Answers that depend on the time (what is upcoming), kept until the next moment they can change.
+        # (computed at, valid until, ...): a clock set back (tests, a corrected system clock) computes again.
+        self._timeline: tuple[datetime, datetime, int, Timeline] | None = None
+        self._upcoming: tuple[datetime, datetime, tuple[Event, ...]] | None = None
         self.sources = {s.id: s for s in sources}
         self.events = tuple(events)
         self.years = tuple(sorted({s.year for s in seasons}))
@@ -101,10 +115,14 @@ class Snapshot:
 
     def seasons_of(self, year: int | None = None, competition: str | None = None) -> list[Season]:
         """Seasons ordered by year, then competition order."""
-        order = {slug: c.order for slug, c in self.competitions.items()}
-        found = [s for s in self.seasons if (year is None or s.year == year)
-                 and (competition is None or s.competition == competition)]
-        return sorted(found, key=lambda s: (s.year, order.get(s.competition, 0)))
+        if year is not None and competition is not None:
+            found = self._seasons.get((year, competition))
+            return [found] if found else []
+        if year is not None:
+            return list(self._by_year.get(year, ()))
+        if competition is not None:
+            return list(self._by_competition.get(competition, ()))
+        return list(self.seasons)
 
     def champions(self, year: int, competition: Competition | None = None) -> list[Season]:
         """Every season of `year` (or just `competition`'s): concluded ones carry their standing."""
@@ -191,12 +209,17 @@ class Snapshot:
             season = upcoming[0].season if upcoming else seasons[-1]
         if season not in seasons:
             raise NotOnRecord(t("error.no_schedule", season=season, first=seasons[0], last=seasons[-1]))
-        return Schedule(season, tuple(e for e in self.events if e.season == season), seasons)
+        return Schedule(season, self._events_by_season.get(season, ()), seasons)
 
     def upcoming_events(self, limit: int = 3) -> list[Event]:
         """The next events that are not over and not cancelled, soonest first."""
         now = self.clock.now()
-        return [e for e in self.events if not e.cancelled and not e.is_over(now)][:limit]
+        if self._upcoming is None or not self._upcoming[0] <= now < self._upcoming[1]:
+            upcoming = tuple(e for e in self.events if not e.cancelled and not e.is_over(now))
+            # Valid until the soonest of them is over (none becomes upcoming again: the data only changes on a load).
+            until = min((e.over_at() for e in upcoming), default=datetime.max.replace(tzinfo=UTC))
+            self._upcoming = (now, until, upcoming)
+        return list(self._upcoming[2][:limit])
 
     # Releases ------------------------------------------------------------------------------------------
 
@@ -207,6 +230,9 @@ class Snapshot:
         the last day it could fall on has passed (in UTC).
         """
         now = self.clock.now()
+        cached = self._timeline
+        if cached is not None and cached[0] <= now < cached[1] and cached[2] == limit_recent:
+            return cached[3]
         entries = [(g, r) for g in self.games.values() for r in g.releases]
 
         def is_upcoming(release: Release) -> bool:
@@ -216,7 +242,12 @@ class Snapshot:
         upcoming = sorted((e for e in entries if is_upcoming(e[1])), key=lambda e: _release_order(e[1]))
         recent = sorted((e for e in entries if not is_upcoming(e[1])), key=lambda e: _release_order(e[1]),
                         reverse=True)
-        return Timeline(tuple(upcoming), tuple(recent[:limit_recent]))
+        timeline = Timeline(tuple(upcoming), tuple(recent[:limit_recent]))
+        # It changes at the next exact release instant, or at the next UTC midnight (a day has passed).
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(0, 0), tzinfo=UTC)
+        instants = [i for _, r in upcoming if (i := r.instant()) is not None]
+        self._timeline = (now, min([midnight, *instants]), limit_recent, timeline)
+        return timeline
 
     # About ---------------------------------------------------------------------------------------------
 

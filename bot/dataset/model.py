@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -247,15 +247,19 @@ class Event:
     def last_day(self) -> date:
         return (self.end or self.start).date.last_day()
 
-    def is_over(self, now: datetime) -> bool:
-        """Over once its exact end instant has passed, or else its last day where it is held (UTC if online)."""
+    def over_at(self) -> datetime:
+        """The instant it is over (see `is_over`)."""
         end = self.end or self.start
         instant = end.instant() if self.end is not None else None
         if instant is not None:
-            return instant <= now
-        # No exact end (a start time alone is when it begins, not when it ends): over after its last day.
+            return instant
         zone = ZoneInfo(end.zone) if end.zone else UTC
-        return self.last_day() < now.astimezone(zone).date()
+        return datetime.combine(self.last_day() + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
+
+    def is_over(self, now: datetime) -> bool:
+        """Over once its exact end instant has passed, or else its last day where it is held (UTC if online)."""
+        # No exact end (a start time alone is when it begins, not when it ends): over after its last day.
+        return self.over_at() <= now
 
 
 @dataclass(frozen=True)
