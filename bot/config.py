@@ -49,6 +49,8 @@ class Settings:
     gateway_url: str | None = None
     # Reminders that fell due while the bot was down are still sent (marked late) within this window.
     reminder_grace: timedelta = timedelta(hours=6)
+    # Discord's global limit for this bot, requests per second: 50 unless Discord raised it for the bot.
+    global_rate_limit: float = 50.0
 
     def require_token(self) -> str:
         """The token, or a SettingsError saying how to set it."""
@@ -91,6 +93,14 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         grace = timedelta(-1)
     if not timedelta(0) <= grace <= timedelta(days=7):
         raise SettingsError("PITWALL_REMINDER_GRACE_HOURS must be a number of hours from 0 to 168.")
+    rate_raw = _optional(env, "PITWALL_GLOBAL_RATE_LIMIT") or "50"
+    try:
+        rate = float(rate_raw)
+    except ValueError:
+        rate = 0.0
+    if not 1 <= rate <= 10_000:
+        raise SettingsError("PITWALL_GLOBAL_RATE_LIMIT must be Discord's global limit for this bot, in requests per "
+                            "second (50 unless Discord raised it).")
     db_raw = _optional(env, "PITWALL_DB_PATH")
     data_raw = _optional(env, "PITWALL_DATA_DIR")
     return Settings(
@@ -102,6 +112,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         api_base=_optional(env, "PITWALL_API_BASE"),
         gateway_url=_optional(env, "PITWALL_GATEWAY_URL"),
         reminder_grace=grace,
+        global_rate_limit=rate,
     )
 
 

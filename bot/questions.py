@@ -37,14 +37,12 @@ class Questions:
         season = snapshot.podium(resolved, year)
         ids = list(season.sources) + [i for row in season.standing + season.final_race for i in row.sources]
         answer = render.podium_answer(season, resolved, snapshot.sources_for(ids))
-        years = snapshot.concluded.get(resolved.slug, ())
-        before = [y for y in years if y < season.year]
-        after = [y for y in years if y > season.year]
+        before, after = snapshot.neighbours(season.year, resolved.slug)
         neighbours = []
-        if before:
-            neighbours.append(FollowUp(t("nav.previous", year=before[-1]), f"/podium {resolved.slug} {before[-1]}"))
-        if after:
-            neighbours.append(FollowUp(t("nav.next", year=after[0]), f"/podium {resolved.slug} {after[0]}"))
+        if before is not None:
+            neighbours.append(FollowUp(t("nav.previous", year=before), f"/podium {resolved.slug} {before}"))
+        if after is not None:
+            neighbours.append(FollowUp(t("nav.next", year=after), f"/podium {resolved.slug} {after}"))
         others = _competitions_decided_in(snapshot, season.year, "/podium {slug} {year}", resolved.slug)
         return dataclasses.replace(answer, neighbours=tuple(neighbours), alternatives=others if len(others) > 1 else ())
 
@@ -86,4 +84,4 @@ class Questions:
 def _competitions_decided_in(snapshot: Snapshot, year: int, line: str, current: str | None) -> tuple[FollowUp, ...]:
     """Every competition with a concluded season in `year`, as follow-ups in the form `line`."""
     return tuple(FollowUp(c.name, line.format(year=year, slug=c.slug), current=c.slug == current)
-                 for c in snapshot.competitions.values() if year in snapshot.concluded.get(c.slug, ()))
+                 for c in snapshot.competitions.values() if snapshot.decided(year, c.slug))

@@ -5,6 +5,7 @@ Name resolution, year checks and "not decided yet" live here, once, so every fro
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class Snapshot:
         order = {c.slug: c.order for c in competitions}
         self.seasons = tuple(sorted(seasons, key=lambda s: (s.year, order.get(s.competition, 0))))
         self._seasons = {(s.year, s.competition): s for s in seasons}
+        self._year_keys = frozenset((s.year, None) for s in seasons)
         # Indexes, so that what a question costs does not grow with the dataset (bench/RESULTS.md, "growth").
         self._by_year: dict[int, list[Season]] = {}
         self._by_competition: dict[str, list[Season]] = {}
@@ -123,6 +125,18 @@ class Snapshot:
         if competition is not None:
             return list(self._by_competition.get(competition, ()))
         return list(self.seasons)
+
+    def decided(self, year: int, competition: str) -> bool:
+        """Whether `competition` has a concluded season in `year`."""
+        season = self._seasons.get((year, competition))
+        return season is not None and season.status == "concluded"
+
+    def neighbours(self, year: int, competition: str) -> tuple[int | None, int | None]:
+        """The concluded seasons of `competition` just before and just after `year`."""
+        years = self.concluded.get(competition, ())
+        at = bisect.bisect_left(years, year)
+        after = bisect.bisect_right(years, year)
+        return (years[at - 1] if at > 0 else None), (years[after] if after < len(years) else None)
 
     def champions(self, year: int, competition: Competition | None = None) -> list[Season]:
         """Every season of `year` (or just `competition`'s): concluded ones carry their standing."""
@@ -185,7 +199,7 @@ class Snapshot:
 
     def _check_year(self, year: int) -> None:
         first, last = self._year_range()
-        if year in self.years:
+        if (year, None) in self._year_keys:
             return
         on_record = t("error.seasons_on_record", first=first, last=last)
         if last < year <= self.clock.now().year + 1:

@@ -20,7 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
 from bot.process_lock import DatabaseLock
-from bot.reminders.dispatcher import ReminderDispatcher
+from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, ReminderDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ class PitwallBot(commands.Bot):
         # Before anything is opened or sent: a second bot on this database must not answer or post anything.
         self._lock.acquire()
         self._core = await Core.open(self.settings, self.clock)
-        self.dispatcher = ReminderDispatcher(self.core.reminders, DiscordPoster(self),
-                                             grace=self.settings.reminder_grace)
+        self.dispatcher = ReminderDispatcher(
+            self.core.reminders, DiscordPoster(self), grace=self.settings.reminder_grace,
+            per_second=self.settings.global_rate_limit * GLOBAL_LIMIT_SHARE)
         self.core.reminders.on_change = self.dispatcher.wake
         for extension in EXTENSIONS:
             await self.load_extension(extension)
