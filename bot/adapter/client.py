@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot import health
+from bot.adapter import pacing
 from bot.adapter.poster import DiscordPoster
 from bot.adapter.scheduled_events import ScheduledEventSync
 from bot.answer import Answer
@@ -20,7 +22,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
 from bot.process_lock import DatabaseLock
-from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, ReminderDispatcher
+from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, Pacer, ReminderDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class PitwallBot(commands.Bot):
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
+        pacing.install(self.http, Pacer(settings.global_rate_limit * GLOBAL_LIMIT_SHARE))
         self.sync_only = sync_only
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0
@@ -62,6 +65,8 @@ class PitwallBot(commands.Bot):
         # flight (a re-plan would give those rows new nonces): one asked earlier waits for the end of start-up.
         self._started = False
         self._reload_waiting = False
+        self._starting, self._closing = False, False
+        self._start_done = asyncio.Event()
         # Questions that a button may ask again but the console does not know (admin lists), by their line.
         self.line_handlers: dict[str, Callable[[discord.Interaction], Awaitable[Answer]]] = {}
 
@@ -75,9 +80,9 @@ class PitwallBot(commands.Bot):
         # Before anything is opened or sent: a second bot on this database must not answer or post anything.
         self._lock.acquire()
         self._core = await Core.open(self.settings, self.clock)
-        self.dispatcher = ReminderDispatcher(
-            self.core.reminders, DiscordPoster(self), grace=self.settings.reminder_grace,
-            per_second=self.settings.global_rate_limit * GLOBAL_LIMIT_SHARE)
+        # The pace is kept in front of every REST request (bot.adapter.pacing), not only the reminder posts.
+        self.dispatcher = ReminderDispatcher(self.core.reminders, DiscordPoster(self),
+                                             grace=self.settings.reminder_grace, per_second=math.inf)
         self.core.reminders.on_change = self.dispatcher.wake
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -86,9 +91,17 @@ class PitwallBot(commands.Bot):
             await self.close()
             return
         # First finish what a previous process left in flight (same nonces), then re-plan for a dataset that
-        # may have moved a date since the last run, then wait for what is due.
-        await self.dispatcher.recover()
-        await self.core.reminders.replan_all()
+        # may have moved a date since the last run, then wait for what is due. A stop asked meanwhile (SIGTERM)
+        # waits for this to finish rather than close the store under it.
+        self._starting = True
+        try:
+            await self.dispatcher.recover()
+            await self.core.reminders.replan_all()
+        finally:
+            self._starting = False
+            self._start_done.set()
+        if self._closing:
+            return
         self.dispatcher.start()
         self._started = True
         if self._reload_waiting:
@@ -140,6 +153,9 @@ class PitwallBot(commands.Bot):
             await self.clock.sleep_until(self.clock.now() + health.HEARTBEAT_EVERY)
 
     async def close(self) -> None:
+        self._closing = True
+        if self._starting:
+            await self._start_done.wait()
         for task in list(self._background):  # a reload must not outlive the store it writes
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -52,7 +53,8 @@ class Poster(Protocol):
 
 # The share of Discord's global limit the pacer uses: evenly spaced sends, with room for jitter on the way (a
 # request that arrives late next to one that arrives on time), so that no second ever holds one too many.
-GLOBAL_LIMIT_SHARE = 0.98
+GLOBAL_LIMIT_SHARE = 0.97
+PACER_SLACK_S = 0.005
 
 
 class Pacer:
@@ -61,11 +63,12 @@ class Pacer:
     Discord limits a bot to 50 requests a second across all routes (more for bots Discord has raised), and does not
     report that limit ahead (only a 429 says it was passed); per-channel buckets are reported in each response's
     headers and discord.py already waits on those. So the pace is the bot's documented global limit, less a margin
-    (`GLOBAL_LIMIT_SHARE`): sends go out at ~98 % of the limit, evenly, without a 429.
+    (`GLOBAL_LIMIT_SHARE`): requests go out at 97 % of the limit, evenly, without a 429. The Discord bot puts one
+    pacer in front of all its REST requests (`bot.adapter.pacing`); the dispatcher's own is for other posters.
     """
 
     def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
+        self.interval = 0.0 if math.isinf(per_second) else 1.0 / per_second
         self._next = 0.0
         self._lock = asyncio.Lock()
 
@@ -74,7 +77,10 @@ class Pacer:
             now = time.monotonic()
             if self._next > now:
                 await asyncio.sleep(self._next - now)
-            self._next = max(now, self._next) + self.interval
+            # Counted from when this send really goes, less a little slack: a wake-up a millisecond late (the usual
+            # timer overshoot) costs nothing, but a stall must not let the next sends follow at once, since a pair
+            # closer than the interval is how one second ends up with one request too many.
+            self._next = max(time.monotonic() - PACER_SLACK_S, self._next) + self.interval
 
 
 @dataclass
@@ -88,7 +94,7 @@ class DispatchStats:
 
 class ReminderDispatcher:
     def __init__(self, service: ReminderService, poster: Poster, *, grace: timedelta = timedelta(hours=6),
-                 per_second: float = 50.0 * GLOBAL_LIMIT_SHARE, concurrency: int = 32, batch: int = 64,
+                 per_second: float = 50.0 * GLOBAL_LIMIT_SHARE, concurrency: int = 32, batch: int = 200,
                  late_after: timedelta = timedelta(minutes=1)) -> None:
         self.service = service
         self.rows = service.rows
@@ -97,6 +103,7 @@ class ReminderDispatcher:
         self.grace = grace
         self.late_after = late_after
         self.batch = batch
+        self.per_second = per_second
         self.pacer = Pacer(per_second)
         self.stats = DispatchStats()
         self._slots = asyncio.Semaphore(concurrency)
