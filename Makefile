@@ -30,10 +30,8 @@ check-data: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed
-	$(BIN)/python -m bench.answers
-	$(BIN)/python -m bench.caps
-	$(BIN)/python -m bench.reminders --kill
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bot cogs tests bench

@@ -103,9 +103,11 @@ async def grow(core: Core, rows: int) -> None:
             guild_id = 900_000_000_000_000_000 + g
             await db.execute("INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?)", (guild_id, now))
             for s in range(20):
+                # One game each (re-planning an "every release" subscription costs in proportion to all releases).
                 cursor = await db.execute(
                     "INSERT INTO subscription (guild_id, channel_id, target, offsets, created_by, created_at)"
-                    " VALUES (?, ?, NULL, '[\"7d\", \"0\"]', 1, ?)", (guild_id, guild_id + 1 + s, now))
+                    " VALUES (?, ?, ?, '[\"7d\", \"0\"]', 1, ?)",
+                    (guild_id, guild_id + 1 + s, f"synthetic-game-{(g * 20 + s) % games}", now))
                 due = NOW - timedelta(days=30)
                 await db.executemany(
                     "INSERT INTO reminder (subscription_id, release_key, offset, release_on, anchor_at, due_at,"

@@ -104,21 +104,25 @@ class ReminderService:
         self.rows = services.store.reminders
         self.clock = services.clock
         self.on_change = on_change  # the dispatcher's wake-up
+        self._shared: tuple[Snapshot, list[ReleaseTarget]] | None = None
 
     # Targets -------------------------------------------------------------------------------------------
 
     async def targets(self, guild_id: int) -> list[ReleaseTarget]:
+        customs = [_custom_target(c) for c in await self.rows.custom_releases(guild_id)]
+        return [*await self._dataset_targets(), *customs]
+
+    async def _dataset_targets(self) -> list[ReleaseTarget]:
+        """The targets every server shares, built once per snapshot: a re-plan of every server after a load must
+        not rebuild thousands of them per server. (What was announced changes only with a load, hence a snapshot.)"""
         snapshot = self.services.catalog
-        found = [
-            ReleaseTarget(r.key, game.slug, game.title, r.date, r.time_utc, r.platforms, r.region)
-            for game in snapshot.games.values() for r in game.releases
-        ]
-        for custom in await self.rows.custom_releases(guild_id):
-            found.append(_custom_target(custom))
-        found += [_event_target(e) for e in snapshot.events if not e.cancelled]
-        announced = await self.services.store.dataset.announcements()
-        found += _announcement_targets(snapshot, announced)
-        return found
+        if self._shared is None or self._shared[0] is not snapshot:
+            found = [ReleaseTarget(r.key, game.slug, game.title, r.date, r.time_utc, r.platforms, r.region)
+                     for game in snapshot.games.values() for r in game.releases]
+            found += [_event_target(e) for e in snapshot.events if not e.cancelled]
+            found += _announcement_targets(snapshot, await self.services.store.dataset.announcements())
+            self._shared = (snapshot, found)
+        return self._shared[1]
 
     async def resolve_subject(self, guild_id: int, text: str) -> tuple[str, str]:
         """(subject, title) for what an admin typed: "events" or "results", a World Series event, the server's
@@ -190,9 +194,24 @@ class ReminderService:
     async def replan_guild(self, guild_id: int) -> None:
         settings = await self.rows.settings(guild_id)
         targets = await self.targets(guild_id)
+        # Each subscription is planned against only what it could match (one game's releases, not all of them).
+        by_subject: dict[str, list[ReleaseTarget]] = {}
+        by_kind: dict[str, list[ReleaseTarget]] = {}
+        for target in targets:
+            by_subject.setdefault(target.subject, []).append(target)
+            by_kind.setdefault(target.kind, []).append(target)
+        announcements = [*by_kind.get("result", ()), *by_kind.get("cancelled", ())]
         now = self.clock.now()
         for sub in await self.rows.subscriptions(guild_id):
-            await self.rows.apply_plan(sub.id, self._plan_of(sub, settings, targets), now)
+            if sub.target is None:
+                relevant = by_kind.get("release", [])
+            elif sub.target == EVERY_EVENT:
+                relevant = [*by_kind.get("event", ()), *announcements]
+            elif sub.target == RESULTS:
+                relevant = announcements
+            else:
+                relevant = [*by_subject.get(sub.target, ()), *announcements]
+            await self.rows.apply_plan(sub.id, self._plan_of(sub, settings, relevant), now)
         self.on_change()
 
     def _plan_of(self, sub: Subscription, settings: GuildSettings, targets: list[ReleaseTarget]) -> list[
