@@ -10,10 +10,10 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.growth import timed
 from bot.answer import Answer
 from bot.clock import FixedClock
 from bot.config import DEFAULT_DATA_DIR, Settings
@@ -22,15 +22,6 @@ from bot.core import Core
 
 LINES = ("/champion 2021", "/podium nations-cup 2021", "/podium manufacturers", "/release gt7", "/releases",
          "/about", "/podium natoins cup")
-
-
-async def _timed(action: Callable[[], Awaitable[object]], rounds: int) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        await action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 def _row(name: str, samples: list[float]) -> str:
@@ -56,14 +47,14 @@ async def main(rounds: int) -> None:
         async def warm_open() -> None:
             await (await Core.open(settings, clock)).close()
 
-        rows.append(_row("start-up, dataset unchanged", await _timed(warm_open, 20)))
+        rows.append(_row("start-up, dataset unchanged", await timed(warm_open, 20)))
         core = await Core.open(settings, clock)
         try:
             for line in LINES:
                 async def one(line: str = line) -> tuple[Answer | None, int]:
                     return await ask(core.questions, line)
 
-                rows.append(_row(f"`{line}`", await _timed(one, rounds)))
+                rows.append(_row(f"`{line}`", await timed(one, rounds)))
         finally:
             await core.close()
     print("\n".join(rows))

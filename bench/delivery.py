@@ -22,8 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.reminders import ShiftedClock, build, populate
-from bot.clock import FixedClock
+from bot.clock import FixedClock, SystemClock
 from bot.config import DEFAULT_DATA_DIR, PROJECT_ROOT, Settings
 from bot.core import Core
 from tests.discord_standin import Channel, DiscordStandIn
@@ -31,6 +30,34 @@ from tests.e2e import running_pitwall, standin
 from tests.test_e2e_startup import pitwall_environ
 
 LIMIT_MSGS_PER_S = 50
+
+
+class ShiftedClock(SystemClock):
+    """Real time, moved by a fixed amount: the bench's due instant arrives a moment after set-up."""
+
+    def __init__(self, shift: timedelta) -> None:
+        self.shift = shift
+
+    def now(self) -> datetime:
+        return super().now() + self.shift
+
+
+def build(discord: DiscordStandIn, guilds: int, channels: int) -> dict[int, list[Channel]]:
+    discord.set_rate_limit("POST /channels/*/messages", limit=5, window=5.0)  # Discord's per-channel limit
+    return {g.id: [discord.add_channel(g.id, f"c{c}") for c in range(channels)]
+            for g in (discord.add_guild(f"g{i}") for i in range(guilds))}
+
+
+async def populate(core: Core, world: dict[int, list[Channel]], releases: int, due: datetime) -> int:
+    for guild_id, channels in world.items():
+        for r in range(releases):
+            await core.reminders.save_custom(guild_id, f"Round {r}", due.date().isoformat(), due.strftime("%H:%M"),
+                                             None, 1)
+        for channel in channels:
+            await core.reminders.subscribe(guild_id, channel.id, None, "0", None, 1)
+    async with core.store.connection.execute("SELECT COUNT(*) FROM reminder WHERE state = 'pending'") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _tally(discord: DiscordStandIn, world: dict[int, list[Channel]], due: int) -> dict[str, Any]:
