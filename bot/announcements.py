@@ -7,6 +7,7 @@ announces nothing, and a changed result is one correction.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -25,18 +26,6 @@ ANNOUNCE_AFTER = timedelta(minutes=1)
 class Recorded:
     """What the store knows of one announcement (table `announcement`)."""
 
-    digest: str
-    revision: int
-    first_seen_at: datetime
-    changed_at: datetime
-    retracted_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Change:
-    """How a dataset load changes one announcement's record: the row to write."""
-
-    key: str
     digest: str
     revision: int
     first_seen_at: datetime
@@ -74,8 +63,8 @@ def announcements_of(dataset: Dataset) -> dict[str, str]:
     return found
 
 
-def changes(recorded: dict[str, Recorded], announced: dict[str, str], now: datetime) -> list[Change]:
-    """The announcement rows a load writes, given what was recorded and what the new dataset announces.
+def changes(recorded: dict[str, Recorded], announced: dict[str, str], now: datetime) -> dict[str, Recorded]:
+    """The announcement rows a load writes (by key), given what was recorded and what the new dataset announces.
 
     - New: revision 0, first seen now.
     - Changed within ANNOUNCE_AFTER of appearing: the same revision (nothing was posted yet: no "correction").
@@ -84,20 +73,20 @@ def changes(recorded: dict[str, Recorded], announced: dict[str, str], now: datet
     - Back after a retraction: news again, first seen now; a result with the podium it had is not posted again,
       a cancellation always is (the event was back on in between).
     """
-    found: list[Change] = []
+    found: dict[str, Recorded] = {}
     for key, digest in sorted(announced.items()):
         old = recorded.get(key)
         if old is None:
-            found.append(Change(key, digest, 0, now, now, None))
+            found[key] = Recorded(digest, 0, now, now, None)
         elif old.retracted_at is not None:
             same = digest == old.digest and key.startswith(RESULT_PREFIX)
-            found.append(Change(key, digest, old.revision if same else old.revision + 1,
-                                old.first_seen_at if same else now, old.changed_at if same else now, None))
+            found[key] = Recorded(digest, old.revision if same else old.revision + 1,
+                                  old.first_seen_at if same else now, old.changed_at if same else now, None)
         elif digest != old.digest:
             unposted = now < old.first_seen_at + ANNOUNCE_AFTER and old.revision == 0
-            found.append(Change(key, digest, old.revision if unposted else old.revision + 1, old.first_seen_at,
-                                old.changed_at if unposted else now, None))
+            found[key] = Recorded(digest, old.revision if unposted else old.revision + 1, old.first_seen_at,
+                                  old.changed_at if unposted else now, None)
     for key, old in sorted(recorded.items()):
         if key not in announced and old.retracted_at is None:
-            found.append(Change(key, old.digest, old.revision, old.first_seen_at, old.changed_at, now))
+            found[key] = dataclasses.replace(old, retracted_at=now)
     return found

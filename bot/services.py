@@ -67,7 +67,6 @@ class Snapshot:
         order = {c.slug: c.order for c in competitions}
         self.seasons = tuple(sorted(seasons, key=lambda s: (s.year, order.get(s.competition, 0))))
         self._seasons = {(s.year, s.competition): s for s in seasons}
-        self._year_keys = frozenset((s.year, None) for s in seasons)
         # Indexes, so that what a question costs does not grow with the dataset (bench/RESULTS.md, "growth").
         self._by_year: dict[int, list[Season]] = {}
         self._by_competition: dict[str, list[Season]] = {}
@@ -84,6 +83,7 @@ class Snapshot:
         self.sources = {s.id: s for s in sources}
         self.events = tuple(events)
         self.years = tuple(sorted({s.year for s in seasons}))
+        self._year_set = frozenset(self.years)  # membership without scanning the tuple
         self.concluded_years = tuple(sorted({s.year for s in seasons if s.status == "concluded"}))
         self.concluded = {c.slug: tuple(sorted({s.year for s in seasons if s.competition == c.slug
                                                 and s.status == "concluded"})) for c in competitions}
@@ -199,7 +199,7 @@ class Snapshot:
 
     def _check_year(self, year: int) -> None:
         first, last = self._year_range()
-        if (year, None) in self._year_keys:
+        if year in self._year_set:
             return
         on_record = t("error.seasons_on_record", first=first, last=last)
         if last < year <= self.clock.now().year + 1:

@@ -26,31 +26,31 @@ def recorded(digest: str = "a", revision: int = 0, retracted: bool = False) -> d
 
 
 def test_a_new_result_is_revision_zero_and_an_unchanged_one_is_no_change() -> None:
-    [new] = changes({}, {KEY: "a"}, NOW)
+    [new] = changes({}, {KEY: "a"}, NOW).values()
     assert (new.revision, new.first_seen_at, new.retracted_at) == (0, NOW, None)
-    assert changes(recorded("a"), {KEY: "a"}, NOW + timedelta(days=1)) == []
+    assert changes(recorded("a"), {KEY: "a"}, NOW + timedelta(days=1)) == {}
 
 
 def test_a_fix_loaded_before_anything_was_posted_is_not_a_correction() -> None:
-    [fixed] = changes(recorded("a"), {KEY: "b"}, NOW + ANNOUNCE_AFTER / 2)
+    [fixed] = changes(recorded("a"), {KEY: "b"}, NOW + ANNOUNCE_AFTER / 2).values()
     assert (fixed.digest, fixed.revision, fixed.changed_at) == ("b", 0, NOW)
-    [later] = changes(recorded("a"), {KEY: "b"}, NOW + ANNOUNCE_AFTER * 2)
+    [later] = changes(recorded("a"), {KEY: "b"}, NOW + ANNOUNCE_AFTER * 2).values()
     assert (later.revision, later.changed_at) == (1, NOW + ANNOUNCE_AFTER * 2)
 
 
 def test_a_withdrawn_result_is_retracted_and_its_return_is_news_only_if_it_changed() -> None:
-    [gone] = changes(recorded("a"), {}, NOW + timedelta(hours=1))
+    [gone] = changes(recorded("a"), {}, NOW + timedelta(hours=1)).values()
     assert gone.retracted_at == NOW + timedelta(hours=1)
-    [same] = changes(recorded("a", retracted=True), {KEY: "a"}, NOW + timedelta(hours=2))
+    [same] = changes(recorded("a", retracted=True), {KEY: "a"}, NOW + timedelta(hours=2)).values()
     assert (same.revision, same.retracted_at) == (0, None)  # the podium members already saw: not posted again
-    [other] = changes(recorded("a", retracted=True), {KEY: "b"}, NOW + timedelta(hours=2))
+    [other] = changes(recorded("a", retracted=True), {KEY: "b"}, NOW + timedelta(hours=2)).values()
     assert (other.revision, other.first_seen_at) == (1, NOW + timedelta(hours=2))
 
 
 def test_an_event_cancelled_again_after_being_back_on_is_announced_again() -> None:
     key = "cancelled:2026-round-3"
     was = {key: Recorded("cancelled", 0, NOW, NOW, NOW)}
-    [again] = changes(was, {key: "cancelled"}, NOW + timedelta(days=1))
+    [again] = changes(was, {key: "cancelled"}, NOW + timedelta(days=1)).values()
     assert (again.revision, again.first_seen_at, again.retracted_at) == (1, NOW + timedelta(days=1), None)
 
 

@@ -105,8 +105,9 @@ async def note_announcements(db: aiosqlite.Connection, digests: dict[str, str], 
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET digest = excluded.digest,"
         " revision = excluded.revision, first_seen_at = excluded.first_seen_at, changed_at = excluded.changed_at,"
         " retracted_at = excluded.retracted_at",
-        [(c.key, c.digest, c.revision, c.first_seen_at.isoformat(), c.changed_at.isoformat(),
-          c.retracted_at.isoformat() if c.retracted_at else None) for c in changes(recorded, digests, now)],
+        [(key, r.digest, r.revision, r.first_seen_at.isoformat(), r.changed_at.isoformat(),
+          r.retracted_at.isoformat() if r.retracted_at else None)
+         for key, r in changes(recorded, digests, now).items()],
     )
 
 
