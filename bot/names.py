@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 MAX_NAME_LENGTH = 100
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_WORD = re.compile(r"[\W_]+")  # letters and digits of any script are kept ("グランツーリスモ7")
 _INVISIBLE = ("Cc", "Cf", "Co", "Cs", "Cn")  # control, format (zero-width, bidi), private, surrogate, unassigned
 
 
 def normalise(text: str) -> str:
-    """Case-, accent-, punctuation- and spacing-insensitive form: "Coupe des Nátions!" -> "coupe des nations"."""
+    """Case-, accent-, punctuation- and spacing-insensitive form: "Coupe des Nátions!" -> "coupe des nations".
+    Full-width forms fold to their plain ones ("ＧＴ７" -> "gt7")."""
     folded = unicodedata.normalize("NFKD", text).casefold()
     without_marks = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", without_marks).strip()
