@@ -19,6 +19,7 @@ from bot.console import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, USAGE, UsageError,
 from bot.core import Core
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError
+from bot.i18n import DEFAULT_LOCALE, languages, supported, using
 from bot.present import to_text
 from bot.process_lock import AlreadyRunning, DatabaseLock
 from bot.store import Store, StoreError
@@ -35,7 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, help="sync to this server only (appears at once)")
     ask_parser = commands.add_parser("ask", help='answer one command offline, e.g. pitwall ask "/champion 2021"')
     ask_parser.add_argument("line", help="a slash command as you would type it in Discord")
-    commands.add_parser("console", help="an interactive prompt answering the same commands offline")
+    console = commands.add_parser("console", help="an interactive prompt answering the same commands offline")
+    for answering in (ask_parser, console):
+        answering.add_argument("--locale", default=DEFAULT_LOCALE, type=_locale,
+                               help=f"answer in this language: {', '.join(languages())} (default {DEFAULT_LOCALE}); "
+                                    "a region picks its date style, e.g. en-US")
     data = commands.add_parser("data", help="dataset tools")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     data_commands.add_parser("check", help="validate data/*.toml (schema, keys, podiums, countries, sources)")
@@ -45,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("migrate", help="bring the database's schema up to date (with the bot stopped)")
     return parser
+
+
+def _locale(text: str) -> str:
+    if not supported(text):
+        raise argparse.ArgumentTypeError(f"pitwall speaks {', '.join(languages())}; not {text!r}")
+    return text
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: TextIO | None = None,
@@ -68,10 +79,12 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
                     settings = dataclasses.replace(settings, dev_guild_id=args.guild)
                 return _run(settings, clock, err, sync_only=True)
             case "ask":
-                return asyncio.run(_ask_once(settings, clock, args.line, out, err))
+                with using(args.locale):
+                    return asyncio.run(_ask_once(settings, clock, args.line, out, err))
             case "console":
                 try:
-                    return asyncio.run(_console(settings, clock, out, err))
+                    with using(args.locale):
+                        return asyncio.run(_console(settings, clock, out, err))
                 except KeyboardInterrupt:
                     print(file=out)
                     return EXIT_OK

@@ -9,6 +9,7 @@ from bot.answer import Answer
 from bot.errors import UserError
 from bot.questions import Questions
 from bot.render import error_answer
+from bot.text import template
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -20,7 +21,8 @@ USAGE = """Usage (the same commands as in Discord):
   /schedule [season]                  e.g. /schedule   /schedule 2026
   /next
   /about
-Options may also be named as in Discord: /champion year:2021 competition:nations-cup"""
+Options may also be named as in Discord: /champion year:2021 competition:nations-cup
+With --locale fr or es, answers are in that language, and the commands' French or Spanish names work too."""
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "champion": ("year", "competition"),
@@ -63,10 +65,10 @@ def parse_line(line: str) -> ParsedLine:
         tokens = line.split()
     if not tokens:
         raise UsageError("empty line")
-    name = tokens[0].removeprefix("/").lower()
-    if name not in COMMANDS:
+    name = _command_named(tokens[0].removeprefix("/").lower())
+    if name is None:
         raise UsageError(f"unknown command {tokens[0]!r}")
-    allowed, rest = COMMANDS[name], tokens[1:]
+    allowed, rest = COMMANDS[name], [_english_option(name, token) for token in tokens[1:]]
     named = [t for t in rest if t.split(":", 1)[0] in allowed and ":" in t]
     if named:
         options = _named_options(name, rest, allowed)
@@ -75,6 +77,22 @@ def parse_line(line: str) -> ParsedLine:
             raise UsageError(f"/{name} needs {allowed[0]} (e.g. {allowed[0]}:{EXAMPLES[allowed[0]]})")
         return ParsedLine(name, options)
     return ParsedLine(name, _positional_options(name, rest))
+
+
+def _command_named(typed: str) -> str | None:
+    """The command a name means: its English name, or its name in the current language ("/sortie" in French)."""
+    if typed in COMMANDS:
+        return typed
+    return next((name for name in COMMANDS if template(f"cmd.{name}").lower() == typed), None)
+
+
+def _english_option(command: str, token: str) -> str:
+    """ "année:2021" -> "year:2021" in French, as Discord delivers a localised option under its own name."""
+    key, sep, value = token.partition(":")
+    if not sep or key in COMMANDS[command]:
+        return token
+    found = next((o for o in COMMANDS[command] if template(f"opt.{command}.{o}").lower() == key.lower()), None)
+    return f"{found}:{value}" if found else token
 
 
 def _named_options(name: str, tokens: list[str], allowed: tuple[str, ...]) -> dict[str, str]:

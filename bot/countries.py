@@ -1,10 +1,9 @@
-"""Country codes to what a member reads: a flag and a name."""
+"""Country codes to what a member reads: a flag, and the country's name in the reader's language (Babel's CLDR
+territory names: "KR" is "South Korea", "Corée du Sud", "Corea del Sur")."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import pycountry
+from bot.i18n import babel_locale
 
 _REGIONAL_INDICATOR_A = 0x1F1E6
 
@@ -16,13 +15,11 @@ def flag(code: str) -> str:
     return "".join(chr(_REGIONAL_INDICATOR_A + ord(ch) - ord("A")) for ch in code.upper())
 
 
-@lru_cache(maxsize=512)
-def country_name(code: str) -> str:
-    """The common English name of a country code ("KR" -> "South Korea"); the code itself if unknown."""
-    country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
-    if country is None:
+def country_name(code: str, locale: str | None = None) -> str:
+    """The country's name in `locale` (default: the current one); the code itself if unknown."""
+    if len(code) != 2:
         return code
-    return str(getattr(country, "common_name", None) or country.name)
+    return str(babel_locale(locale).territories.get(code.upper(), code))
 
 
 def with_flag(code: str) -> str:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.answer import Answer, ChannelRef, Content, Link, Moment, Piece, RoleRef, pieces_of
-from bot.text import MONTHS_EN, t
+from bot.dates import instant_utc, relative
+from bot.text import t
 
 Render = Callable[[Content], str]
 
@@ -74,24 +75,10 @@ def page_count(answer: Answer, render: Render) -> int:
 
 
 def _utc_text(moment: Moment, now: datetime | None) -> str:
-    instant = moment.instant
     if moment.style == "R":
-        return relative_text(instant, now or datetime.now(UTC))
+        return relative(moment.instant, now or datetime.now(UTC))
     # "FR": the console writes the moment (a relative time beside it only makes sense where it is rendered live).
-    return f"{instant.day} {MONTHS_EN[instant.month - 1]} {instant.year} {instant:%H:%M} UTC"
-
-
-def relative_text(instant: datetime, now: datetime) -> str:
-    """ "in 3 days", "in 5 hours", "2 days ago": what Discord shows for a relative timestamp, in words."""
-    seconds = (instant - now).total_seconds()
-    amount = abs(seconds)
-    unit, count = "minute", 1
-    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if amount >= size:
-            unit, count = name, round(amount / size)
-            break
-    words = f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"in {words}" if seconds >= 0 else f"{words} ago"
+    return instant_utc(moment.instant)
 
 
 def _console_piece(piece: Piece, now: datetime | None = None) -> str:
@@ -101,9 +88,9 @@ def _console_piece(piece: Piece, now: datetime | None = None) -> str:
         case Moment():
             return _utc_text(piece, now)
         case ChannelRef(id=channel_id):
-            return f"channel {channel_id}"
+            return t("console.channel", id=channel_id)
         case RoleRef(id=role_id):
-            return f"role {role_id}"
+            return t("console.role", id=role_id)
         case Link(label=label, url=url):
             return f"{label} <{url}>"
 
@@ -130,7 +117,7 @@ def to_text(answer: Answer, now: datetime | None = None) -> str:
     if related:
         lines += [f"{t('nav.more')}: " + " · ".join(f.line for f in related), ""]
     if answer.sources:
-        lines.append("Sources:")
+        lines.append(t("console.sources"))
         lines += [f"  - {ref.label}" + (f" <{ref.url}>" if ref.url else "")
                   + (f" ({t('sources.copy', host=ref.copy_host)}: <{ref.copy_url}>)" if ref.copy_url else "")
                   for ref in answer.sources]

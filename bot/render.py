@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 from bot import __version__
 from bot.answer import Answer, Content, Field, Moment, SourceRef, concat, joined
-from bot.countries import flag, with_flag
+from bot.countries import country_name, flag, with_flag
 from bot.dataset.model import Competition, Game, Placing, Release, ReleaseDate, Season, Source
 from bot.dates import disputed, format_day
 from bot.errors import UserError
@@ -49,10 +49,10 @@ def footer_of(sources: Iterable[Source]) -> str:
 def _placing_line(row: Placing, *, medals: bool = True) -> str:
     # Medals belong to the season standing; a race result is numbered so the two are never confused.
     medal = MEDALS.get(row.position, f"{row.position}.") if medals else f"{row.position}."
-    country = with_flag(row.country)
-    # A national team is named after its country: "🇪🇸 Spain", not "Spain — 🇪🇸 Spain".
-    line = (f"{medal} {flag(row.country)} **{row.name}**" if country.endswith(f" {row.name}")
-            else f"{medal} **{row.name}** — {country}")
+    # A national team is named after its country (in English, in the data): "🇪🇸 **Spain**", "🇪🇸 **Espagne**", not
+    # "Spain — 🇪🇸 Spain".
+    line = (f"{medal} {flag(row.country)} **{country_name(row.country)}**"
+            if row.name == country_name(row.country, "en") else f"{medal} **{row.name}** — {with_flag(row.country)}")
     if row.team:
         line += f" · {row.team}"
     if row.manufacturer and row.manufacturer != row.name:

@@ -18,7 +18,7 @@ from bot.dates import day_range
 from bot.errors import BadInput, NotOnRecord, UnknownName
 from bot.names import MAX_NAME_LENGTH, NameIndex, clean_user_text
 from bot.store import Store
-from bot.text import t
+from bot.text import listed, t
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class Snapshot:
     def parse_year(self, text: str) -> int:
         cleaned = clean_user_text(text)
         if not cleaned:
-            raise BadInput(t("error.empty", what="year"))
+            raise BadInput(t("error.empty.year"))
         if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 6):
             first, last = self._year_range()
             raise BadInput(t("error.bad_year", text=_quote(cleaned or text), first=first, last=last))
@@ -194,7 +194,7 @@ class Snapshot:
     def _year_range(self) -> tuple[int, int]:
         years = self.concluded_years or self.years
         if not years:
-            raise NotOnRecord("No season is on record yet.")
+            raise NotOnRecord(t("error.no_seasons"))
         return years[0], years[-1]
 
     def _check_year(self, year: int) -> None:
@@ -346,16 +346,16 @@ def _resolve(index: NameIndex, text: str, what: str, *, unknown: str, describe: 
     suggestions = index.suggest(cleaned)
     message = t(unknown, text=_quote(cleaned))
     if suggestions:
-        message += " " + t("error.did_you_mean", suggestions=_or(describe(s) for s in suggestions))
+        message += " " + t("error.did_you_mean", suggestions=listed([describe(s) for s in suggestions], style="or"))
     raise UnknownName(f"{message} {hint}", tuple(suggestions))
 
 
 def _checked_text(text: str, what: str) -> str:
     cleaned = clean_user_text(text)
     if not cleaned:
-        raise BadInput(t("error.empty", what=what))
+        raise BadInput(t(f"error.empty.{what}"))
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise BadInput(t("error.too_long", what=what, length=len(cleaned), limit=MAX_NAME_LENGTH))
+        raise BadInput(t(f"error.too_long.{what}", length=len(cleaned), limit=MAX_NAME_LENGTH))
     return cleaned
 
 
@@ -368,9 +368,3 @@ def _quote(text: str) -> str:
     shortened = text if len(text) <= 40 else text[:39] + "…"
     return shortened.translate(_MARKUP)
 
-
-def _or(items: Iterable[str]) -> str:
-    listed = list(items)
-    if len(listed) <= 1:
-        return "".join(listed)
-    return ", ".join(listed[:-1]) + " or " + listed[-1]

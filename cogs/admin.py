@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.adapter.client import PitwallBot
 from bot.answer import Answer
 from bot.errors import UserError
-from bot.text import t
+from bot.text import permission_names, t
 from cogs.reply import answer_in_time
 
 
@@ -40,7 +40,7 @@ class AdminGroupCog(commands.GroupCog):
             if interaction.guild is None:
                 raise UserError(t("error.guild_only"))
             if not interaction.permissions.manage_guild:
-                raise UserError(t("error.no_permission", permission="Manage Server"))
+                raise UserError(t("error.no_permission", permission=permission_names(["manage_guild"])))
             return await question(interaction)
 
         self.bot.line_handlers[line] = checked

@@ -5,6 +5,7 @@ from __future__ import annotations
 from discord import Interaction, app_commands
 
 from bot.adapter.client import PitwallBot
+from bot.adapter.translator import describe_command, describe_options
 from cogs.options import competition_choices, year_choices
 from cogs.reply import AnsweringCog, usable_everywhere
 
@@ -16,16 +17,16 @@ class Championships(AnsweringCog):
     """Championship questions: who won, and the season podium."""
 
     @usable_everywhere
-    @app_commands.command(name="champion", description="Who won a season of the Gran Turismo championships")
-    @app_commands.describe(year="The season, e.g. 2021", competition="Only this competition (default: all)")
+    @app_commands.command(name="champion", description=describe_command("champion"))
+    @app_commands.describe(**describe_options("champion", "year", "competition"))
     @app_commands.autocomplete(year=year_choices)
     @app_commands.autocomplete(competition=competition_choices)
     async def champion(self, interaction: Interaction, year: Year, competition: str | None = None) -> None:
         await self.answer(interaction, self.bot.core.questions.champion(year, competition))
 
     @usable_everywhere
-    @app_commands.command(name="podium", description="Gold, silver and bronze of a season's standing")
-    @app_commands.describe(competition="e.g. nations-cup", year="The season (default: the latest on record)")
+    @app_commands.command(name="podium", description=describe_command("podium"))
+    @app_commands.describe(**describe_options("podium", "competition", "year"))
     @app_commands.autocomplete(competition=competition_choices)
     @app_commands.autocomplete(year=year_choices)
     async def podium(self, interaction: Interaction, competition: str, year: Year | None = None) -> None:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.adapter.embeds import discord_pages, to_embed
+from bot.adapter.locales import enter_locale
+from bot.adapter.translator import command_as_seen
 from bot.answer import Answer, FollowUp
 from bot.console import UsageError, ask
 from bot.errors import UserError
@@ -52,8 +54,9 @@ def custom_id(kind: str, asker: int, issued: datetime, page: int, line: str) -> 
 
 
 def _command_of(bot: PitwallBot, line: str) -> str:
-    """The command a member would type to ask this again: the whole line for an admin list, else its first word."""
-    return line if line in bot.line_handlers else line.split(" ", 1)[0]
+    """The command a member would type to ask this again, as their Discord names it: the whole line for an admin
+    list, else its first word."""
+    return command_as_seen(line if line in bot.line_handlers else line.split(" ", 1)[0])
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
@@ -128,6 +131,7 @@ class ExpiredComponent(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]
         return cls(cast("discord.ui.Button[discord.ui.View]", item))
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await enter_locale(interaction)
         await _expired(interaction, t("nav.the_command"))
 
 
@@ -184,6 +188,7 @@ async def follow_up(interaction: discord.Interaction, asker: int, issued: int, l
     # The sending path builds its views with this module, so it is imported when a click first needs it.
     from cogs.reply import update_in_time
 
+    await enter_locale(interaction)  # the clicker's language (the asker's, or a notice to someone else)
     bot = _bot(interaction)
     now = bot.clock.now()
     if interaction.user.id != asker:  # first: someone else's click must neither change nor strip the answer

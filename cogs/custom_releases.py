@@ -9,6 +9,7 @@ from __future__ import annotations
 from discord import Interaction, app_commands
 
 from bot.adapter.client import PitwallBot
+from bot.adapter.translator import describe_command, describe_options
 from bot.answer import Answer
 from bot.reminders.render import custom_list_answer, custom_saved_answer, private
 from bot.text import t
@@ -28,11 +29,9 @@ async def custom_choices(interaction: Interaction, current: str) -> list[app_com
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 @app_commands.allowed_installs(guilds=True, users=False)  # a server's settings: never from a member's own install
-class CustomReleases(AdminGroupCog, group_name="custom-release",
-                     group_description="This server's own release dates, for reminders"):
-    @app_commands.command(name="add", description="Add or change a release date only this server sees")
-    @app_commands.describe(name="e.g. Season 3 launch", date="YYYY-MM-DD",
-                           time="HH:MM in the server's time zone (optional)", platforms="e.g. PS5, PC (optional)")
+class CustomReleases(AdminGroupCog, group_name="custom-release", group_description=describe_command("custom-release")):
+    @app_commands.command(name="add", description=describe_command("custom-release add"))
+    @app_commands.describe(**describe_options("custom-release add", "name", "date", "time", "platforms"))
     async def add(self, interaction: Interaction, name: app_commands.Range[str, 1, 100],
                   date: app_commands.Range[str, 1, 20], time: str | None = None, platforms: str | None = None) -> None:
         async def question() -> Answer:
@@ -42,8 +41,8 @@ class CustomReleases(AdminGroupCog, group_name="custom-release",
 
         await self.answer(interaction, question())
 
-    @app_commands.command(name="remove", description="Remove one of this server's releases and its reminders")
-    @app_commands.describe(name="The release to remove (start typing to pick one)")
+    @app_commands.command(name="remove", description=describe_command("custom-release remove"))
+    @app_commands.describe(**describe_options("custom-release remove", "name"))
     @app_commands.autocomplete(name=custom_choices)
     async def remove(self, interaction: Interaction, name: str) -> None:
         async def question() -> Answer:
@@ -58,7 +57,7 @@ class CustomReleases(AdminGroupCog, group_name="custom-release",
     async def releases(self, interaction: Interaction) -> Answer:
         return custom_list_answer(await self.bot.core.reminders.rows.custom_releases(interaction.guild_id or 0))
 
-    @app_commands.command(name="list", description="This server's own releases")
+    @app_commands.command(name="list", description=describe_command("custom-release list"))
     async def list(self, interaction: Interaction) -> None:
         await self.answer(interaction, self.releases(interaction))
 

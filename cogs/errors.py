@@ -11,13 +11,11 @@ from discord.ext import commands
 from bot.adapter.client import PitwallBot
 from bot.errors import BadInput, UserError
 from bot.render import error_answer, internal_error_answer
-from bot.text import t
+from bot.text import permission_names, t
 from cogs.reply import send_answer
 
 log = logging.getLogger(__name__)
 
-# Discord's client calls some permissions by other names than its API does.
-PERMISSION_NAMES = {"manage_guild": "Manage Server"}
 UNKNOWN_INTERACTION = 10062  # Discord's JSON error code for an interaction answered too late
 
 
@@ -35,8 +33,7 @@ def _explain(error: app_commands.AppCommandError) -> UserError | None:
     if (found := _user_error(error)) is not None:
         return found
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions)
-        return UserError(t("error.no_permission", permission=names))
+        return UserError(t("error.no_permission", permission=permission_names(error.missing_permissions)))
     if isinstance(error, app_commands.TransformerError):
         return BadInput(t("error.bad_option"))
     if isinstance(error, app_commands.CheckFailure):

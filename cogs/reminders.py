@@ -7,15 +7,16 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.adapter.client import PitwallBot
+from bot.adapter.translator import describe_command, describe_options
 from bot.answer import Answer
 from bot.errors import BadInput
 from bot.reminders.render import list_answer, private, subscribed_answer
 from bot.reminders.service import EVERY_EVENT, RESULTS
-from bot.text import t
+from bot.text import permission_names, t
 from cogs.admin import AdminGroupCog
 from cogs.options import choices
 
-NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
+NEEDED = ("view_channel", "send_messages", "embed_links")  # discord.Permissions names
 
 
 def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None,
@@ -28,9 +29,9 @@ def _check_channel(channel: discord.abc.GuildChannel, role: discord.Role | None,
     if me is None:  # the server is still arriving over the gateway
         raise BadInput(t("error.not_ready"))
     permissions = channel.permissions_for(me)
-    missing = [label for name, label in NEEDED.items() if not getattr(permissions, name)]
+    missing = [name for name in NEEDED if not getattr(permissions, name)]
     if missing:
-        raise BadInput(t("error.channel_permissions", channel=channel.mention, missing=", ".join(missing)))
+        raise BadInput(t("error.channel_permissions", channel=channel.mention, missing=permission_names(missing)))
     if isinstance(admin, discord.Member):
         own = channel.permissions_for(admin)
         if not (own.view_channel and own.send_messages):
@@ -61,13 +62,10 @@ async def release_choices(interaction: Interaction, current: str) -> list[app_co
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 @app_commands.allowed_installs(guilds=True, users=False)  # a server's settings: never from a member's own install
-class Reminders(AdminGroupCog, group_name="reminders", group_description="Release reminders posted in channels"):
-    @app_commands.command(name="add", description="Post reminders in a channel: releases, World Series events, results")
-    @app_commands.describe(channel="Where to post",
-                           release="A release or event, `events` (every event), `results` (default: every release)",
-                           offsets="When, before each one: e.g. 7d, 1d, 2h, 0 (default 7d, 1d, 0)",
-                           role="A role to ping with each reminder (optional)",
-                           cancelled_notice="Events only: post one notice if an event is cancelled")
+class Reminders(AdminGroupCog, group_name="reminders", group_description=describe_command("reminders")):
+    @app_commands.command(name="add", description=describe_command("reminders add"))
+    @app_commands.describe(**describe_options("reminders add", "channel", "release", "offsets", "role",
+                                              "cancelled_notice"))
     @app_commands.autocomplete(release=release_choices)
     async def add(self, interaction: Interaction, channel: discord.TextChannel, release: str | None = None,
                   offsets: str | None = None, role: discord.Role | None = None,
@@ -90,12 +88,12 @@ class Reminders(AdminGroupCog, group_name="reminders", group_description="Releas
         titles.update({EVERY_EVENT: t("reminders.every_event"), RESULTS: t("reminders.results")})
         return list_answer(await self.bot.core.reminders.statuses(guild_id), titles)
 
-    @app_commands.command(name="list", description="This server's reminder subscriptions and their next reminder")
+    @app_commands.command(name="list", description=describe_command("reminders list"))
     async def list(self, interaction: Interaction) -> None:
         await self.answer(interaction, self.subscriptions(interaction))
 
-    @app_commands.command(name="remove", description="Remove a reminder subscription")
-    @app_commands.describe(id="The subscription number shown by /reminders list")
+    @app_commands.command(name="remove", description=describe_command("reminders remove"))
+    @app_commands.describe(**describe_options("reminders remove", "id"))
     async def remove(self, interaction: Interaction, id: app_commands.Range[int, 1]) -> None:
         async def question() -> Answer:
             await self.bot.core.reminders.remove(interaction.guild_id or 0, id)
@@ -103,8 +101,8 @@ class Reminders(AdminGroupCog, group_name="reminders", group_description="Releas
 
         await self.answer(interaction, question())
 
-    @app_commands.command(name="pause", description="Stop a subscription's reminders until resumed")
-    @app_commands.describe(id="The subscription number shown by /reminders list")
+    @app_commands.command(name="pause", description=describe_command("reminders pause"))
+    @app_commands.describe(**describe_options("reminders pause", "id"))
     async def pause(self, interaction: Interaction, id: app_commands.Range[int, 1]) -> None:
         async def question() -> Answer:
             await self.bot.core.reminders.pause(interaction.guild_id or 0, id)
@@ -112,8 +110,8 @@ class Reminders(AdminGroupCog, group_name="reminders", group_description="Releas
 
         await self.answer(interaction, question())
 
-    @app_commands.command(name="resume", description="Turn a paused subscription back on")
-    @app_commands.describe(id="The subscription number shown by /reminders list")
+    @app_commands.command(name="resume", description=describe_command("reminders resume"))
+    @app_commands.describe(**describe_options("reminders resume", "id"))
     async def resume(self, interaction: Interaction, id: app_commands.Range[int, 1]) -> None:
         async def question() -> Answer:
             await self.bot.core.reminders.resume(interaction.guild_id or 0, id)

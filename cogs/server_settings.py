@@ -1,4 +1,5 @@
 """/settings timezone: the server's zone and the time of day for releases known only by date.
+/settings language: the language of the server's reminders and announcements.
 /settings discord-events: Discord scheduled events for World Series events and releases, kept in sync."""
 
 from __future__ import annotations
@@ -11,15 +12,21 @@ from discord.ext import commands
 
 from bot.adapter.client import PitwallBot
 from bot.adapter.scheduled_events import missing_permissions
+from bot.adapter.translator import choice, describe_command, describe_options
 from bot.answer import Answer
 from bot.discord_events import MAX_DISCORD_EVENTS_PER_GUILD, pause_reason_text
 from bot.errors import BadInput
+from bot.i18n import endonym, languages
 from bot.names import compact
-from bot.reminders.render import private, settings_answer
-from bot.text import t
+from bot.reminders.render import language_answer, private, settings_answer
+from bot.text import permission_names, t
 from cogs.admin import AdminGroupCog
 
 ZONES = sorted(available_timezones())
+AUTOMATIC = "auto"
+# The languages with a catalogue, each named in itself ("Français"), and "automatic": the server's Discord language.
+LANGUAGE_CHOICES = [choice("language.auto", AUTOMATIC),
+                    *(app_commands.Choice(name=endonym(code), value=code) for code in languages())]
 
 
 async def zone_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -32,10 +39,9 @@ async def zone_choices(interaction: Interaction, current: str) -> list[app_comma
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 @app_commands.allowed_installs(guilds=True, users=False)  # a server's settings: never from a member's own install
-class ServerSettings(AdminGroupCog, group_name="settings", group_description="pitwall's settings for this server"):
-    @app_commands.command(name="timezone", description="The server's time zone for reminders")
-    @app_commands.describe(zone="An IANA zone, e.g. Europe/Paris",
-                           reminder_time="HH:MM to remind about releases known only by date (default 09:00)")
+class ServerSettings(AdminGroupCog, group_name="settings", group_description=describe_command("settings")):
+    @app_commands.command(name="timezone", description=describe_command("settings timezone"))
+    @app_commands.describe(**describe_options("settings timezone", "zone", "reminder_time"))
     @app_commands.autocomplete(zone=zone_choices)
     async def timezone(self, interaction: Interaction, zone: str, reminder_time: str | None = None) -> None:
         async def question() -> Answer:
@@ -44,9 +50,8 @@ class ServerSettings(AdminGroupCog, group_name="settings", group_description="pi
 
         await self.answer(interaction, question())
 
-    @app_commands.command(name="discord-events",
-                          description="Discord events for World Series events and releases, kept up to date")
-    @app_commands.describe(enabled="On: create and update them; off: remove them. Leave empty to see the state")
+    @app_commands.command(name="discord-events", description=describe_command("settings discord-events"))
+    @app_commands.describe(**describe_options("settings discord-events", "enabled"))
     async def discord_events(self, interaction: Interaction, enabled: bool | None = None) -> None:
         async def question() -> Answer:
             guild = interaction.guild
@@ -65,7 +70,7 @@ class ServerSettings(AdminGroupCog, group_name="settings", group_description="pi
                 return private(t("discord_events.title"), text)
             missing = missing_permissions(guild)
             if missing:
-                raise BadInput(t("discord_events.needs", missing=" and ".join(missing)))
+                raise BadInput(t("discord_events.needs", missing=permission_names(missing), count=len(missing)))
             await rows.set_enabled(guild.id, True, self.bot.clock.now())
             report = await sync.sync_guild(guild.id)
             if report.paused:
@@ -75,6 +80,22 @@ class ServerSettings(AdminGroupCog, group_name="settings", group_description="pi
             if report.failed:
                 text += " " + t("discord_events.failed")
             return private(t("discord_events.title"), text)
+
+        await self.answer(interaction, question())
+
+    @app_commands.command(name="language", description=describe_command("settings language"))
+    @app_commands.describe(**describe_options("settings language", "language"))
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def language(self, interaction: Interaction, language: app_commands.Choice[str] | None = None) -> None:
+        async def question() -> Answer:
+            guild_id = interaction.guild_id or 0
+            if language is None:
+                return language_answer(await self.bot.core.reminders.rows.settings(guild_id))
+            chosen = None if language.value == AUTOMATIC else language.value
+            settings = await self.bot.core.reminders.set_language(guild_id, chosen)
+            if (await self.bot.core.store.discord_events.settings(guild_id)).enabled:
+                await self.bot.scheduled_events.sync_guild(guild_id)  # their text is in the server's language
+            return language_answer(settings)
 
         await self.answer(interaction, question())
 

@@ -299,5 +299,5 @@ def test_next_counts_down_from_the_clocks_now_offline(env: Path, monkeypatch: py
     code, out, _ = ask("/next")  # the suite's clock: 2026-11-29 12:00 UTC
     assert code == 0
     assert "1 December 2026 18:00 UTC – 1 December 2026 20:00 UTC" in out  # an exact start, written out
-    assert "5–6 December 2026 · in 5 days" in out  # Tokyo's 5 December starts at 4 December 15:00 UTC
+    assert "5\u2009–\u20096 December 2026 · in 5 days" in out  # Tokyo's 5 December starts at 4 December 15:00 UTC
     assert "February 2027 (day not announced)\n" in out  # no countdown to a day nobody announced

@@ -13,6 +13,7 @@ import pytest
 from discord import app_commands
 
 from bot.adapter.client import EXTENSIONS, PitwallBot
+from bot.adapter.translator import CatalogTranslator
 from bot.answer import Answer
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -30,6 +31,7 @@ async def bot(make_settings: Callable[..., Settings], clock: FixedClock) -> Asyn
     client._core = await Core.open(client.settings, clock)
     for extension in EXTENSIONS:
         await client.load_extension(extension)
+    await client.tree.set_translator(CatalogTranslator())
     yield client
     await client.close()
 
@@ -61,12 +63,28 @@ async def test_the_tree_has_the_documented_commands_with_autocomplete(bot: Pitwa
 
 
 async def test_the_tree_hash_changes_only_when_the_commands_change(bot: PitwallBot) -> None:
-    before = bot.command_tree_hash(None)
-    assert bot.command_tree_hash(None) == before
+    before = await bot.command_tree_hash(None)
+    assert await bot.command_tree_hash(None) == before
     about = bot.tree.get_command("about")
     assert isinstance(about, app_commands.Command)
     about.description = "Something else"
-    assert bot.command_tree_hash(None) != before
+    assert await bot.command_tree_hash(None) != before
+
+
+async def test_a_changed_translation_changes_the_tree_hash_so_it_reaches_discord(bot: PitwallBot) -> None:
+    before = await bot.command_tree_hash(None)
+
+    class Reworded(CatalogTranslator):
+        async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
+                            context: app_commands.TranslationContextTypes) -> str | None:
+            found = await super().translate(string, locale, context)
+            return "À propos, autrement" if found and locale is discord.Locale.french and found.startswith(
+                "Version") else found
+
+    await bot.tree.set_translator(Reworded())
+    assert await bot.command_tree_hash(None) != before
+    await bot.tree.set_translator(CatalogTranslator())
+    assert await bot.command_tree_hash(None) == before
 
 
 async def test_autocomplete_offers_sensible_choices_for_partial_input(bot: PitwallBot) -> None:

@@ -37,7 +37,7 @@ async def test_podium_lists_gold_silver_bronze_of_the_standing(discord: DiscordS
 async def test_release_gives_the_date_as_a_date_and_the_platforms(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
     embed, _, _ = reply_of(await discord.invoke("release", {"game": "gt7"}))
     assert embed["title"] == "Gran Turismo 7"
-    assert "**4 March 2022** — PS5, PS4" in embed["description"]
+    assert "**March 4, 2022** — PS5, PS4" in embed["description"]
 
 
 async def test_releases_and_about_answer(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
@@ -54,7 +54,7 @@ async def test_releases_and_about_answer(discord: DiscordStandIn, pitwall: Pitwa
         ("champion", {"year": 2026}, "not decided yet"),
         ("podium", {"competition": "natoins cup"}, "Did you mean `nations-cup`?"),
         ("release", {"game": "@everyone"}, "I don't know a game called “@everyone”"),
-        ("release", {"game": "\u200b"}, "Please give a game."),
+        ("release", {"game": "\u200b"}, "Please give a game name."),
         ("podium", {"competition": "x" * 100 + "y"}, "too long"),
     ],
 )

@@ -158,7 +158,7 @@ async def test_read_only_commands_work_wherever_a_member_is(discord: DiscordStan
     embed, ephemeral, _ = reply_of(in_a_group_dm)
     assert "Valerio Gallo" in embed["description"] and not ephemeral
     in_a_bot_dm = await discord.invoke("release", {"game": "gt7"}, context="bot_dm")
-    assert "4 March 2022" in reply_of(in_a_bot_dm)[0]["description"]
+    assert "March 4, 2022" in reply_of(in_a_bot_dm)[0]["description"]
     with pytest.raises(ValueError, match="not offered"):  # Discord would not show it there
         await discord.invoke("reminders list", {}, context="private_channel", installed="user")
 

@@ -114,7 +114,7 @@ async def test_enabling_makes_one_event_per_upcoming_item_with_its_place_and_tim
         await bot.scheduled_events.sync_all()
         assert world.writes() == before
         text, _ = await world.admin()
-        assert "On: 3 Discord event(s)" in text
+        assert "On: 3 Discord events kept in sync" in text
 
 
 async def test_a_date_change_updates_the_same_event_and_a_restart_duplicates_nothing(world: World) -> None:

@@ -61,7 +61,7 @@ async def test_a_429_is_waited_out_and_the_answer_arrives_once(discord: DiscordS
 async def test_a_5xx_is_retried_and_the_answer_arrives_once(discord: DiscordStandIn, pitwall: PitwallBot) -> None:
     discord.fail_next(CALLBACK, 1, status=502)
     result = await discord.invoke("release", {"game": "gt7"}, timeout=15)
-    assert "4 March 2022" in reply_of(result)[0]["description"]
+    assert "March 4, 2022" in reply_of(result)[0]["description"]
     assert_each_answered_exactly_once(discord)
 
 

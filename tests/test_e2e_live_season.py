@@ -97,9 +97,9 @@ async def test_schedule_shows_the_season_past_and_upcoming_with_status_and_winne
     text = embed_text(embed)
     assert embed["title"] == "2026 Gran Turismo World Series calendar"
     assert "Round 1 — Amsterdam" in text and "🇮🇹 **Valerio Gallo**" in text  # a decided round and its winner
-    assert "Moved from 30 August 2026 in Vienna." in text
+    assert "Moved from August 30, 2026 in Vienna." in text
     assert "~~Round 3 — Sydney~~" in text and "cancelled" in text
-    assert "World Finals** · Tokyo, Japan · 5–6 December 2026" in text
+    assert "World Finals** · Tokyo, Japan · December 5\u2009–\u20096, 2026" in text
     # An exact start is a Discord timestamp, read in each member's own zone.
     assert re.search(r"Online Showdown\*\* · online · <t:\d+:F> – <t:\d+:F>", text)
     # The past is in the order it happened, and an unknown season says which are on record.
@@ -116,14 +116,15 @@ async def test_next_gives_the_next_events_with_a_relative_timestamp_and_never_a_
     start = int(utc(2026, 12, 1, 18).timestamp())
     assert f"<t:{start}:R>" in showdown  # "in 2 days", live in each member's client
     finals = embed["fields"][1]["value"]
-    assert finals.startswith("5–6 December 2026 · <t:")  # a day stays a day; the countdown is to its start in Tokyo
+    # A day stays a day (in the member's en-US style); the countdown is to its start in Tokyo.
+    assert finals.startswith("December 5\u2009–\u20096, 2026 · <t:")
     assert "Tokyo, Japan" in finals
 
 
 async def test_an_undecided_season_says_where_and_when_it_is_decided(season: Season) -> None:
     embed = await season.ask("podium", {"competition": "nations-cup", "year": 2026})
     assert ("The 2026 Nations Cup season is not decided yet. It will be decided at the World Finals, Tokyo, Japan, "
-            "5–6 December 2026.") in embed["description"]
+            "December 5\u2009–\u20096, 2026.") in embed["description"]
 
 
 async def test_an_event_reminder_is_posted_once_at_its_offset(season: Season) -> None:
@@ -166,7 +167,7 @@ async def test_a_moved_event_moves_its_reminders_and_nothing_fires_for_the_old_d
     await season.run_until(utc(2026, 12, 11, 9))
     assert season.titles() == ["World Finals — tomorrow"]
     embed = await season.ask("schedule", {"season": 2026})
-    assert "Moved from 5 December 2026." in embed_text(embed)
+    assert "Moved from December 5, 2026." in embed_text(embed)
 
 
 async def test_a_cancelled_event_posts_nothing_but_the_one_notice_an_admin_opted_into(season: Season) -> None:
@@ -178,7 +179,8 @@ async def test_a_cancelled_event_posts_nothing_but_the_one_notice_an_admin_opted
     assert await season.bot.reload_dataset()
     await season.run_until(NOW + timedelta(minutes=5))
     assert season.titles() == ["Cancelled: World Finals (2026)"]
-    assert "5–6 December 2026 (Tokyo, Japan)" in embed_text(season.discord.messages(season.channel.id)[0].embeds[0])
+    notice = embed_text(season.discord.messages(season.channel.id)[0].embeds[0])
+    assert "December 5\u2009–\u20096, 2026 (Tokyo, Japan)" in notice
     await season.run_until(utc(2026, 11, 30, 18))
     await season.run_until(utc(2026, 12, 4, 9))
     await season.run_until(utc(2026, 12, 10))

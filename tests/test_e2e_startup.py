@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
@@ -33,7 +34,7 @@ async def pitwall_process(environ: dict[str, str], *args: str) -> asyncio.subpro
 def _shape(command: dict[str, object]) -> dict[str, object]:
     """What a member sees of a command in Discord's picker, independent of ids Discord assigns."""
     keys = ("name", "description", "type", "options", "default_member_permissions", "contexts",
-            "integration_types", "nsfw")
+            "integration_types", "nsfw", "name_localizations", "description_localizations")
     return {k: command.get(k) for k in keys if command.get(k) not in (None, [], False)}
 
 
@@ -43,8 +44,16 @@ async def test_start_up_syncs_exactly_the_commands_the_code_defines(make_setting
         discord.add_guild("Paddock")
         async with running_pitwall(discord, make_settings(REAL_DATA), clock) as bot:
             synced = {c["name"]: _shape(c) for c in discord.synced_commands()}
-            defined = {c.name: _shape(c.to_dict(bot.tree)) for c in bot.tree.get_commands()}
+            translator = bot.tree.translator
+            assert translator is not None
+            defined = {c.name: _shape(await c.get_translated_payload(bot.tree, translator))
+                       for c in bot.tree.get_commands()}
             assert synced == defined
+            # In French and Spanish too: names, descriptions and options, each with its translation.
+            assert synced["release"]["name_localizations"] == {"fr": "sortie", "es-ES": "lanzamiento",
+                                                               "es-419": "lanzamiento"}
+            assert set(cast("dict[str, str]", synced["champion"]["description_localizations"])) >= {
+                "fr", "es-ES", "es-419"}
             assert set(synced) >= {"champion", "podium", "release", "releases", "about", "reminders", "settings"}
             assert discord.sync_count == 1
             assert discord.identify_count == 1

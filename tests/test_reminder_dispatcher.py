@@ -11,6 +11,7 @@ import pytest
 from bot.answer import Moment
 from bot.clock import FixedClock
 from bot.core import Core
+from bot.reasons import HTTP_FAILURE, MISSING_PERMISSIONS, Reason, reason_text
 from bot.reminders.dispatcher import DeliveryFailed, DeliveryRefused, ReminderDispatcher
 from bot.reminders.messages import OutgoingReminder
 from tests.conftest import utc
@@ -23,7 +24,7 @@ class FakePoster:
 
     def __init__(self) -> None:
         self.posts: list[tuple[int, OutgoingReminder, str]] = []
-        self.refused: dict[int, str] = {}
+        self.refused: dict[int, Reason] = {}
         self.failures = 0
         self.posted = asyncio.Event()
 
@@ -32,7 +33,7 @@ class FakePoster:
             raise DeliveryRefused(self.refused[channel_id])
         if self.failures:
             self.failures -= 1
-            raise DeliveryFailed("HTTP 503 (code 0)")
+            raise DeliveryFailed(Reason(HTTP_FAILURE, {"status": 503, "error": 0}))
         self.posts.append((channel_id, message, nonce))
         self.posted.set()
         return len(self.posts)
@@ -168,10 +169,12 @@ async def test_a_refused_channel_pauses_the_subscription_until_resumed(
 ) -> None:
     dispatcher, poster = running
     subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "1d, 0", None, ADMIN)
-    poster.refused[CHANNEL] = "I am missing permissions to post there"
+    poster.refused[CHANNEL] = Reason(MISSING_PERMISSIONS)
     await settle(dispatcher, clock, utc(2026, 12, 9, 9))
     [status] = await core.reminders.statuses(GUILD)
-    assert status.subscription.paused_reason == "I am missing permissions to post there"
+    # Stored as a code, never as a sentence: the admin reads it in their own language.
+    assert status.subscription.paused_reason == "missing-permissions"
+    assert reason_text(status.subscription.paused_reason).startswith("I am missing permissions to post there")
     assert status.pending == 2 and poster.posts == []
     await settle(dispatcher, clock, utc(2026, 12, 9, 10))
     assert poster.posts == []  # paused: nothing is tried, nothing is dropped

@@ -24,6 +24,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserError
+from bot.reasons import MISSING_PERMISSIONS, Reason
 from bot.reminders.dispatcher import DeliveryRefused, ReminderDispatcher
 from bot.reminders.messages import OutgoingReminder
 from bot.reminders.states import NONCE_TRUST
@@ -45,7 +46,7 @@ class DiscordLike:
 
     async def post(self, channel_id: int, message: OutgoingReminder, nonce: str) -> int | None:
         if self.refusing:
-            raise DeliveryRefused("Missing Permissions")
+            raise DeliveryRefused(Reason(MISSING_PERMISSIONS))
         reminder_id, generation = (int(x) for x in nonce[6:].split("g"))
         async with self.core.store.connection.execute(
                 "SELECT state, generation FROM reminder WHERE id = ?", (reminder_id,)) as cursor:

@@ -15,6 +15,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import Core
+from bot.reasons import HTTP_FAILURE, Reason
 from bot.reminders.dispatcher import DeliveryFailed, ReminderDispatcher
 from bot.reminders.messages import OutgoingReminder
 from bot.reminders.states import NONCE_TRUST
@@ -186,7 +187,7 @@ class DiscordWithLostAnswers(FakePoster):
             await super().post(channel_id, message, nonce)
         if self.lost:
             self.lost -= 1
-            raise DeliveryFailed("HTTP 503 (code 0)")
+            raise DeliveryFailed(Reason(HTTP_FAILURE, {"status": 503, "error": 0}))
         return 1
 
 

@@ -15,8 +15,10 @@ from discord.ext import commands
 
 from bot import health
 from bot.adapter import pacing
+from bot.adapter.locales import GuildLocales, LocaleTree
 from bot.adapter.poster import DiscordPoster
 from bot.adapter.scheduled_events import ScheduledEventSync
+from bot.adapter.translator import CatalogTranslator
 from bot.answer import Answer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -47,6 +49,7 @@ class PitwallBot(commands.Bot):
             intents=intents(),
             # No text the bot sends may ping anyone unless a message widens this on purpose.
             allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=LocaleTree,
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -55,6 +58,7 @@ class PitwallBot(commands.Bot):
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0
         self._core: Core | None = None
+        self.guild_locales = GuildLocales(self)
         self._lock = DatabaseLock(settings.db_path, "sync" if sync_only else "run")
         self.dispatcher: ReminderDispatcher | None = None
         self._heartbeat: asyncio.Task[None] | None = None
@@ -86,6 +90,7 @@ class PitwallBot(commands.Bot):
         self.core.reminders.on_change = self.dispatcher.wake
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        await self.tree.set_translator(CatalogTranslator())
         await self.sync_commands(force=self.sync_only)
         if self.sync_only:
             await self.close()
@@ -171,9 +176,14 @@ class PitwallBot(commands.Bot):
             self._core = None
         self._lock.release()
 
-    def command_tree_hash(self, guild: discord.abc.Snowflake | None) -> str:
-        """A hash of exactly what would be sent to Discord for this scope."""
-        payload: list[dict[str, Any]] = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+    async def command_tree_hash(self, guild: discord.abc.Snowflake | None) -> str:
+        """A hash of exactly what would be sent to Discord for this scope, its translations included (a new or
+        changed translation is a change Discord must be sent)."""
+        translator = self.tree.translator
+        commands_here = self.tree.get_commands(guild=guild)
+        payload: list[dict[str, Any]] = (
+            [await c.get_translated_payload(self.tree, translator) for c in commands_here] if translator
+            else [c.to_dict(self.tree) for c in commands_here])
         payload.sort(key=lambda c: (c.get("type", 1), c["name"]))
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -187,7 +197,7 @@ class PitwallBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
         # Per application: the same database pointed at another bot (staging → production) must sync again.
         scope = f"command_tree_hash:{self.application_id}:{guild.id if guild else 'global'}"
-        digest = self.command_tree_hash(guild)
+        digest = await self.command_tree_hash(guild)
         if not force and await self.core.store.state.get(scope) == digest:
             log.info("command tree unchanged (%s); not syncing", scope)
             return False
@@ -199,3 +209,11 @@ class PitwallBot(commands.Bot):
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("ready as %s (%s) in %d guild(s)", self.user, self.user.id, len(self.guilds))
+        await self.guild_locales.note_guilds(list(self.guilds))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.guild_locales.note(guild.id, str(guild.preferred_locale), fresh=True)
+
+    async def on_guild_update(self, before: discord.Guild, after: discord.Guild) -> None:
+        if before.preferred_locale != after.preferred_locale:
+            await self.guild_locales.note(after.id, str(after.preferred_locale))

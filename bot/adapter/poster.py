@@ -8,17 +8,23 @@ import aiohttp
 import discord
 
 from bot.adapter.embeds import to_embed
+from bot.reasons import (
+    DISCORD_REFUSED,
+    DISCORD_REJECTED,
+    HTTP_FAILURE,
+    MISSING_ACCESS,
+    MISSING_PERMISSIONS,
+    NETWORK_FAILURE,
+    UNKNOWN_CHANNEL,
+    Reason,
+)
 from bot.reminders.dispatcher import DeliveryFailed, DeliveryRefused, DeliveryRejected
 from bot.reminders.messages import OutgoingReminder
 
 log = logging.getLogger(__name__)
 
 # Discord's JSON error codes that mean "this channel will not take our messages until someone acts".
-REFUSALS = {
-    50001: "I can no longer see that channel (Missing Access)",
-    50013: "I am missing permissions to post there (View Channel, Send Messages, Embed Links)",
-    10003: "the channel no longer exists (Unknown Channel)",
-}
+REFUSALS = {50001: MISSING_ACCESS, 50013: MISSING_PERMISSIONS, 10003: UNKNOWN_CHANNEL}
 
 
 class DiscordPoster:
@@ -37,12 +43,14 @@ class DiscordPoster:
             sent = await channel.send(content=ping, embed=to_embed(message.answer),
                                       allowed_mentions=mentions, nonce=nonce)
         except (discord.Forbidden, discord.NotFound) as exc:
-            raise DeliveryRefused(REFUSALS.get(exc.code, f"Discord refused: {exc.status} {exc.text}")) from exc
+            known = REFUSALS.get(exc.code)
+            raise DeliveryRefused(Reason(known) if known else
+                                  Reason(DISCORD_REFUSED, {"status": exc.status, "error": exc.code})) from exc
         except discord.HTTPException as exc:
             if exc.status == 400:
-                raise DeliveryRejected(f"Discord rejected the message: code {exc.code} {exc.text}") from exc
+                raise DeliveryRejected(Reason(DISCORD_REJECTED, {"error": exc.code, "text": exc.text[:200]})) from exc
             # discord.py already waited out 429s and retried 5xx a few times before giving up.
-            raise DeliveryFailed(f"HTTP {exc.status} (code {exc.code})") from exc
+            raise DeliveryFailed(Reason(HTTP_FAILURE, {"status": exc.status, "error": exc.code})) from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise DeliveryFailed(f"network: {exc.__class__.__name__}") from exc
+            raise DeliveryFailed(Reason(NETWORK_FAILURE, {"error": exc.__class__.__name__})) from exc
         return sent.id

@@ -36,13 +36,14 @@ from bot import discord_events
 from bot.clock import Clock
 from bot.core import Core
 from bot.discord_events import CAP_REACHED, MISSING_PERMISSIONS, DesiredEvent
+from bot.i18n import using
 from bot.store.discord_event_rows import RememberedEvent
 
 log = logging.getLogger(__name__)
 
 # The bot's guild permissions the feature needs (Discord, since February 2026: Create Events to create, and
 # Manage Events to manage; the bot's own events need only Create Events, but both are asked for, once).
-NEEDED = {"create_events": "Create Events", "manage_events": "Manage Events"}
+NEEDED = ("create_events", "manage_events")  # discord.Permissions names; shown through `permission_names`
 UNKNOWN_EVENT = 10070
 MAX_EVENTS_REACHED = 30038
 # Also re-planned this often without a data change, as events start and later ones come within the cap.
@@ -66,12 +67,12 @@ class SyncReport:
 
 
 def missing_permissions(guild: discord.Guild) -> list[str]:
-    """The needed permissions (their names as Discord shows them) the bot lacks in `guild`."""
+    """The needed permissions (discord.Permissions names) the bot lacks in `guild`."""
     me = guild.me
     if me is None:
-        return list(NEEDED.values())
+        return list(NEEDED)
     permissions = me.guild_permissions
-    return [label for name, label in NEEDED.items() if not getattr(permissions, name)]
+    return [name for name in NEEDED if not getattr(permissions, name)]
 
 
 class ScheduledEventSync:
@@ -192,7 +193,9 @@ class ScheduledEventSync:
     async def _reconcile(self, guild: discord.Guild, report: SyncReport) -> None:
         core = self._core()
         rows = core.store.discord_events
-        plan = discord_events.plan(core.services.catalog, self.clock.now())
+        # Written in the server's language: a change of language changes the events' text, so they are updated.
+        with using((await core.reminders.rows.settings(guild.id)).post_locale):
+            plan = discord_events.plan(core.services.catalog, self.clock.now())
         remembered = await rows.remembered(guild.id)
         live = {e.id: e for e in await guild.fetch_scheduled_events(with_counts=False)}
 

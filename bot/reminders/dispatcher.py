@@ -21,11 +21,13 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.i18n import using
+from bot.reasons import AWAITING_REPLAN, INTERNAL_ERROR, OUTCOME_UNKNOWN, PAST_GRACE, RELEASE_GONE, Reason
 from bot.reminders.messages import OutgoingReminder, compose, is_late
 from bot.reminders.model import Delivery, Reminder
 from bot.reminders.planner import parse_zone
 from bot.reminders.service import ReleaseTarget, ReminderService
-from bot.reminders.states import DEFERRED, NONCE_TRUST, RELEASED, UNCONFIRMED, UNCONFIRMED_REASON
+from bot.reminders.states import DEFERRED, NONCE_TRUST, RELEASED, UNCONFIRMED
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +35,32 @@ MAX_SLEEP = timedelta(days=1)  # re-check at least daily, whatever the next due 
 SETTLE_RETRY = timedelta(seconds=5)  # how soon a mark the database refused is tried again
 
 
-class DeliveryRefused(Exception):
+class DeliveryProblem(Exception):
+    """Why a post did not go through, as a Reason: stored as its code, never as a sentence."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+class DeliveryRefused(DeliveryProblem):
     """Discord refused this channel (no access, no permission, gone): pause the subscription."""
 
 
-class DeliveryRejected(Exception):
+class DeliveryRejected(DeliveryProblem):
     """Discord rejected this message itself (400: AutoMod, invalid form): retrying would not help."""
 
 
-class DeliveryFailed(Exception):
+class DeliveryFailed(DeliveryProblem):
     """A transient failure (5xx, network, rate limit after retries): try again later."""
+
+
+@dataclass(frozen=True)
+class ServerTerms:
+    """What a server's posts are written in: its time zone (for "today", "tomorrow") and its language."""
+
+    zone: ZoneInfo
+    locale: str
 
 
 class Poster(Protocol):
@@ -214,11 +232,12 @@ class ReminderDispatcher:
         if not deliveries:
             return
         targets: dict[int, dict[str, ReleaseTarget]] = {}
-        zones: dict[int, ZoneInfo] = {}
+        terms: dict[int, ServerTerms] = {}
         try:
             for guild_id in {d.subscription.guild_id for d in deliveries}:
                 targets[guild_id] = {x.key: x for x in await self.service.targets(guild_id)}
-                zones[guild_id] = parse_zone((await self.rows.settings(guild_id)).timezone)
+                settings = await self.rows.settings(guild_id)
+                terms[guild_id] = ServerTerms(parse_zone(settings.timezone), settings.post_locale)
         except Exception:
             # Nothing was sent: give the claims back rather than leave them claimed until a restart.
             log.exception("could not read the releases of %d claimed reminder(s); giving them back", len(deliveries))
@@ -226,7 +245,7 @@ class ReminderDispatcher:
             raise
         ordered = _round_robin_by_channel(deliveries)
         # Every delivery settles its own row, whatever happens to the others.
-        await asyncio.gather(*(self._deliver_safely(d, targets[d.subscription.guild_id], zones[d.subscription.guild_id])
+        await asyncio.gather(*(self._deliver_safely(d, targets[d.subscription.guild_id], terms[d.subscription.guild_id])
                                for d in ordered))
 
     async def _record_unsettled(self) -> None:
@@ -253,15 +272,16 @@ class ReminderDispatcher:
         else:
             self._active.discard(reminder.id)
 
-    async def _deliver_safely(self, delivery: Delivery, targets: dict[str, ReleaseTarget], zone: ZoneInfo) -> None:
+    async def _deliver_safely(self, delivery: Delivery, targets: dict[str, ReleaseTarget], terms: ServerTerms) -> None:
         self._active.add(delivery.reminder.id)
         try:
-            await self._deliver_one(delivery, targets, zone)
+            await self._deliver_one(delivery, targets, terms)
         except asyncio.CancelledError:
             raise  # stopping hard: the row stays claimed and the next start resolves it
         except Exception as exc:
             log.exception("reminder %s failed unexpectedly; retrying in a minute", delivery.reminder.id)
-            retry_at, error = self.clock.now() + timedelta(minutes=1), f"internal error: {exc.__class__.__name__}"
+            retry_at = self.clock.now() + timedelta(minutes=1)
+            error = Reason(INTERNAL_ERROR, {"error": exc.__class__.__name__}).encode()
             await self._record(delivery.reminder, lambda: self.rows.retry_later(delivery.reminder, retry_at, error))
 
     async def _post(self, delivery: Delivery, message: OutgoingReminder) -> int | None:
@@ -277,30 +297,31 @@ class ReminderDispatcher:
         self._posting.discard(reminder.id)
         return message_id
 
-    async def _deliver_one(self, delivery: Delivery, targets: dict[str, ReleaseTarget], zone: ZoneInfo) -> None:
+    async def _deliver_one(self, delivery: Delivery, targets: dict[str, ReleaseTarget], terms: ServerTerms) -> None:
         reminder, subscription = delivery.reminder, delivery.subscription
         async with self._slots:
             now = self.clock.now()
             if now - reminder.due_at > self.grace:
-                reason = f"due {reminder.due_at.isoformat()}, past the grace window"
+                reason = Reason(PAST_GRACE, {"due": reminder.due_at.isoformat()}).encode()
                 await self._record(reminder, lambda: self.rows.mark_missed(reminder, reason))
                 self.stats.missed += 1
                 log.warning("reminder %s missed: due %s, now %s", reminder.id, reminder.due_at, now)
                 return
             target = targets.get(reminder.release_key)
             if target is None:
-                await self._record(reminder, lambda: self.rows.mark_cancelled(reminder, "the release is gone"))
+                await self._record(reminder, lambda: self.rows.mark_cancelled(reminder, RELEASE_GONE))
                 return
             if target.release_on != reminder.release_on:
                 # Planned for what the data said before a reload whose re-plan has not reached this row yet: posting
                 # now would say the new thing at the old time (or twice, once the re-plan re-arms it).
                 retry_at = self.clock.now() + SETTLE_RETRY
                 await self._record(reminder, lambda: self.rows.settle(reminder, DEFERRED, _iso(retry_at),
-                                                                      "waiting for the re-plan"))
+                                                                      AWAITING_REPLAN))
                 return
             # "Late" means the bot was not there when it fell due, not that Discord asked us to wait and retry.
             late = reminder.attempts <= 1 and is_late(reminder.due_at, now, self.late_after.total_seconds())
-            message = compose(delivery, target, late=late, zone=zone)
+            with using(terms.locale):  # the post is in the server's language, whoever reads it
+                message = compose(delivery, target, late=late, zone=terms.zone)
             await self.pacer.wait()
             if self._stopping:  # not sent: give the claim back, for the next start
                 await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))
@@ -308,14 +329,14 @@ class ReminderDispatcher:
             first = reminder.first_sent_at
             if reminder.attempts > 1 and first is not None and self.clock.now() - first > NONCE_TRUST:
                 # An earlier try (a timeout, a 5xx) may have posted it, and Discord no longer knows the nonce.
-                await self._record(reminder, lambda: self.rows.settle(reminder, UNCONFIRMED, UNCONFIRMED_REASON))
+                await self._record(reminder, lambda: self.rows.settle(reminder, UNCONFIRMED, OUTCOME_UNKNOWN))
                 log.warning("reminder %s: an earlier send may have been posted and its nonce window is over; "
                             "marked unconfirmed, not sent again", reminder.id)
                 return
             try:
                 message_id = await self._post(delivery, message)
             except DeliveryRefused as refusal:
-                paused_at, reason = self.clock.now(), str(refusal)
+                paused_at, reason = self.clock.now(), refusal.reason.encode()
                 await self._record(reminder, lambda: self.rows.hold_and_pause(reminder, subscription.id, reason,
                                                                               paused_at))
                 self.stats.paused += 1
@@ -323,7 +344,7 @@ class ReminderDispatcher:
                             subscription.guild_id, subscription.channel_id, refusal)
                 return
             except DeliveryRejected as rejection:
-                rejected = str(rejection)
+                rejected = rejection.reason.encode()
                 await self._record(reminder, lambda: self.rows.mark_missed(reminder, rejected))
                 self.stats.missed += 1
                 log.warning("reminder %s rejected by Discord (guild %s, channel %s): %s", reminder.id,
@@ -331,7 +352,7 @@ class ReminderDispatcher:
                 return
             except DeliveryFailed as failure:
                 delay = timedelta(seconds=min(600, 5 * 2 ** min(reminder.attempts, 7)))
-                retry_at, failed = self.clock.now() + delay, str(failure)
+                retry_at, failed = self.clock.now() + delay, failure.reason.encode()
                 await self._record(reminder, lambda: self.rows.retry_later(reminder, retry_at, failed))
                 self.stats.retried += 1
                 log.warning("reminder %s not delivered (%s); retrying in %s", reminder.id, failure, delay)

@@ -11,6 +11,7 @@ from bot.names import inert
 from bot.reminders.model import Delivery
 from bot.reminders.service import ReleaseTarget
 from bot.render import format_date
+from bot.services import event_dates, place_of
 from bot.text import t, tp
 
 
@@ -42,15 +43,17 @@ def _headline(target: ReleaseTarget, offset: str, days_ahead: int = 0) -> str:
 def compose(delivery: Delivery, target: ReleaseTarget, *, late: bool, zone: tzinfo = UTC) -> OutgoingReminder:
     """The post for a claimed reminder; `zone` is the server's, for "today" and "tomorrow"."""
     reminder = delivery.reminder
-    if target.body is not None:  # an announcement says what it says, whenever it is posted
+    if target.says is not None:  # an announcement says what it says, whenever it is posted
         # A correction only to a channel that got an earlier revision: its row was re-armed after being posted
         # (a new generation). One never posted before gets the result as it now stands, plainly.
-        said = target.correction if target.correction is not None and reminder.generation > 0 else target.body
+        said = target.says(target.correctable and reminder.generation > 0)
         body = dataclasses.replace(said, footer=t("reminder.footer", id=delivery.subscription.id))
         return OutgoingReminder(body, delivery.subscription.role_id)
-    if target.kind == "event":
-        when: Content = format_date(target.date, target.time_utc) if target.time_utc else target.when_text
-        lines: list[Content] = [tp("reminder.event_when", when=when), t("reminder.event_where", place=target.place)]
+    if target.event is not None:
+        when: Content = (format_date(target.date, target.time_utc) if target.time_utc
+                         else event_dates(target.event))
+        lines: list[Content] = [tp("reminder.event_when", when=when),
+                                t("reminder.event_where", place=place_of(target.event))]
     else:
         lines = [tp("reminder.release", when=format_date(target.date, target.time_utc))]
     if target.platforms:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from bot.i18n import choose
 from bot.reminders.states import ReminderState
 
 CUSTOM_PREFIX = "custom:"
@@ -15,6 +16,13 @@ class GuildSettings:
     guild_id: int
     timezone: str = "UTC"
     reminder_time: time = time(9, 0)
+    language: str | None = None  # an admin's choice (`/settings language`); None follows the server's Discord one
+    discord_locale: str | None = None  # the server's Discord preferred locale, as last reported
+
+    @property
+    def post_locale(self) -> str:
+        """The language of the server's reminders and announcements: the admin's choice, else Discord's."""
+        return choose(self.language, self.discord_locale)
 
 
 @dataclass(frozen=True)

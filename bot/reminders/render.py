@@ -6,7 +6,9 @@ from datetime import UTC
 
 from bot.answer import Answer, ChannelRef, Content, Field, Moment, RoleRef, concat, joined
 from bot.dataset.model import ReleaseDate
+from bot.i18n import language_name
 from bot.names import inert
+from bot.reasons import reason_text
 from bot.reminders.model import CustomRelease, GuildSettings, SubscriptionStatus
 from bot.reminders.service import RESULTS, Subscribed
 from bot.render import format_date
@@ -50,7 +52,7 @@ def list_answer(statuses: list[SubscriptionStatus], titles: dict[str, str]) -> A
         lines: list[Content] = [tp("reminders.list_row", id=sub.id, channel=ChannelRef(sub.channel_id),
                                    target=target, offsets=_offsets(sub.offsets), role=role)]
         if sub.paused_reason:
-            lines.append("  " + t("reminders.list_paused", reason=sub.paused_reason))
+            lines.append("  " + t("reminders.list_paused", reason=reason_text(sub.paused_reason)))
         when: Content = (Moment(status.next_due.astimezone(UTC), "R"),) if status.next_due else "—"
         lines.append(concat("  ", tp("reminders.list_next", when=when, sent=status.sent, missed=status.missed)))
         if status.unconfirmed:
@@ -81,3 +83,10 @@ def custom_list_answer(customs: list[CustomRelease]) -> Answer:
     )
     return Answer(title=t("custom.list_title_count", count=len(rows)), items=rows, private=True,
                   line="/custom-release list")
+
+
+def language_answer(settings: GuildSettings) -> Answer:
+    """The language of the server's posts: the admin's choice, or the server's Discord language."""
+    name = language_name(settings.post_locale)
+    key = "settings.language_saved" if settings.language else "settings.language_auto"
+    return private(t("settings.language_title"), t(key, language=name))

@@ -6,18 +6,22 @@ left waiting behind a later one.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from bot.announcements import ANNOUNCE_AFTER, cancelled_key, is_decided, result_key
 from bot.answer import Answer
-from bot.dataset.model import Event, ReleaseDate
+from bot.dataset.model import Competition, Event, ReleaseDate, Season, Source
 from bot.errors import BadInput, NotOnRecord
+from bot.i18n import languages
 from bot.names import clean_user_text, compact, label_text, normalise
+from bot.reasons import PAUSED_BY_ADMIN, Reason
 from bot.reminders.announce import cancelled_answer, result_answer
 from bot.reminders.model import (
     CustomRelease,
@@ -27,7 +31,7 @@ from bot.reminders.model import (
     SubscriptionStatus,
 )
 from bot.reminders.planner import due_at, parse_local_time, parse_offsets, parse_zone, release_moment
-from bot.services import Services, Snapshot, event_dates, place_of
+from bot.services import Services, Snapshot
 from bot.store.dataset_rows import Announcement
 from bot.store.reminder_rows import CapReached
 from bot.text import t
@@ -64,14 +68,15 @@ class ReleaseTarget:
     # A short, stable name for it in a picker (Discord allows 100 characters; a custom slug can be longer).
     pick: str = ""
     kind: TargetKind = "release"
-    place: str = ""  # where an event is held
-    when_text: str = ""  # an event's dates as members read them ("5–6 December 2026")
-    # An announcement: when it is due (it first appeared, or changed), its revision, and what it says.
+    event: Event | None = None  # a World Series event's own record: where and when, written in the post's language
+    # An announcement: when it is due (it first appeared, or changed), its revision, and what it says — written when
+    # it is posted, in the server's language: `says(correction)`, where a correction goes only to a channel that got
+    # an earlier revision.
     due: datetime | None = None
     revision: int = 0
     since: datetime | None = None  # only subscriptions older than this get it (it is news, not history)
-    body: Answer | None = None
-    correction: Answer | None = None  # what a subscription that got an earlier revision is posted instead
+    says: Callable[[bool], Answer] | None = field(default=None, compare=False)
+    correctable: bool = False  # it has a correction to say (a result changed after it was first posted)
 
     @property
     def choice_value(self) -> str:
@@ -277,7 +282,7 @@ class ReminderService:
 
     async def pause(self, guild_id: int, subscription_id: int) -> None:
         await self._owned(guild_id, subscription_id)
-        await self.rows.set_paused(subscription_id, t("reminders.paused_by_admin"), self.clock.now())
+        await self.rows.set_paused(subscription_id, Reason(PAUSED_BY_ADMIN).encode(), self.clock.now())
         self.on_change()
 
     async def resume(self, guild_id: int, subscription_id: int) -> None:
@@ -300,18 +305,26 @@ class ReminderService:
     async def set_timezone(self, guild_id: int, zone: str, reminder_time: str | None) -> GuildSettings:
         current = await self.rows.settings(guild_id)
         parse_zone(zone)
-        settings = GuildSettings(guild_id, zone.strip(),
-                                 parse_local_time(reminder_time) if reminder_time else current.reminder_time)
+        settings = dataclasses.replace(current, timezone=zone.strip(), reminder_time=(
+            parse_local_time(reminder_time) if reminder_time else current.reminder_time))
         await self.rows.save_settings(settings, self.clock.now())
         await self.replan_guild(guild_id)
         return settings
+
+    async def set_language(self, guild_id: int, language: str | None) -> GuildSettings:
+        """The language of the server's posts: a catalogue language, or None to follow its Discord language."""
+        if language is not None and language not in languages():
+            raise BadInput(t("error.bad_language", text=clean_user_text(language)[:20],
+                             languages=", ".join(f"`{code}`" for code in languages())))
+        await self.rows.save_language(guild_id, language, self.clock.now())
+        return await self.rows.settings(guild_id)
 
     async def save_custom(self, guild_id: int, name: str, day: str, at: str | None, platforms: str | None,
                           by: int) -> CustomRelease:
         cleaned = clean_user_text(name)[:100]
         slug = normalise(cleaned).replace(" ", "-")
         if not slug:
-            raise BadInput(t("error.empty", what="name"))
+            raise BadInput(t("error.empty.name"))
         settings = await self.rows.settings(guild_id)
         zone = parse_zone(settings.timezone)
         today = self.clock.now().astimezone(zone).date()  # "today" is the server's today
@@ -393,8 +406,7 @@ def _event_target(event: Event) -> ReleaseTarget:
         day, at = ReleaseDate(instant.year, instant.month, instant.day), instant.time()
     else:
         day, at = event.start.date, None
-    return ReleaseTarget(event.key, event.key, event.name, day, at, (), "", kind="event", place=place_of(event),
-                         when_text=event_dates(event))
+    return ReleaseTarget(event.key, event.key, event.name, day, at, (), "", kind="event", event=event)
 
 
 def _announcement_targets(snapshot: Snapshot, announced: dict[str, Announcement]) -> list[ReleaseTarget]:
@@ -405,23 +417,31 @@ def _announcement_targets(snapshot: Snapshot, announced: dict[str, Announcement]
             continue
         competition = snapshot.competitions[season.competition]
         sources = snapshot.sources_for([*season.sources, *(i for row in season.standing for i in row.sources)])
-        body = result_answer(season, competition, sources, correction=False)
-        correction = result_answer(season, competition, sources, correction=True) if entry.revision else None
-        found.append(_announcement(entry, "result", RESULTS, body.title, body, correction))
+        says = functools.partial(_result_says, season, competition, sources)
+        title = f"{season.year} {season.competition_name or competition.name}"
+        found.append(_announcement(entry, "result", RESULTS, title, says, correctable=entry.revision > 0))
     for event in snapshot.events:
         entry = announced.get(cancelled_key(event.id))
         if entry is not None and event.cancelled:
-            body = cancelled_answer(event)
-            found.append(_announcement(entry, "cancelled", event.key, body.title, body))
+            found.append(_announcement(entry, "cancelled", event.key, event.name,
+                                       functools.partial(_cancelled_says, event)))
     return found
 
 
-def _announcement(entry: Announcement, kind: TargetKind, subject: str, title: str, body: Answer,
-                  correction: Answer | None = None) -> ReleaseTarget:
+def _result_says(season: Season, competition: Competition, sources: dict[str, Source], correction: bool) -> Answer:
+    return result_answer(season, competition, sources, correction=correction)
+
+
+def _cancelled_says(event: Event, correction: bool) -> Answer:
+    return cancelled_answer(event)
+
+
+def _announcement(entry: Announcement, kind: TargetKind, subject: str, title: str, says: Callable[[bool], Answer],
+                  *, correctable: bool = False) -> ReleaseTarget:
     due = (entry.changed_at if entry.revision else entry.first_seen_at) + ANNOUNCE_AFTER
     day = ReleaseDate(due.year, due.month, due.day)
     return ReleaseTarget(entry.key, subject, title, day, due.time(), (), "", kind=kind, due=due,
-                         revision=entry.revision, since=entry.first_seen_at, body=body, correction=correction)
+                         revision=entry.revision, since=entry.first_seen_at, says=says, correctable=correctable)
 
 
 def _custom_target(custom: CustomRelease) -> ReleaseTarget:

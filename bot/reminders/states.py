@@ -65,8 +65,3 @@ RELEASED = Outcome("release", "pending", "last_error = ?, first_sent_at = NULL")
 DEFERRED = Outcome("defer", "pending",
                    "attempt_at = ?, last_error = ?, first_sent_at = NULL, attempts = MAX(attempts - 1, 0)")
 OUTCOMES = (SENT, MISSED, CANCELLED, RETRY, HOLD, UNCONFIRMED, RELEASED, DEFERRED)
-
-# The reason an unconfirmed reminder shows (a code, rendered for the admin by bot/reminders/render.py).
-UNCONFIRMED_REASON = "outcome-unknown"
-
-# What a member's admin reads for a state's reason codes (kept here so the codes have one home).

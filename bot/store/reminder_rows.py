@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.reasons import OUTCOME_UNKNOWN
 from bot.reminders.model import (
     CUSTOM_PREFIX,
     CustomRelease,
@@ -29,7 +30,6 @@ from bot.reminders.states import (
     REARMABLE,
     RETRY,
     SENT,
-    UNCONFIRMED_REASON,
     Outcome,
 )
 from bot.store.database import Database
@@ -89,12 +89,15 @@ class ReminderRows:
     # Settings ------------------------------------------------------------------------------------------
 
     async def settings(self, guild_id: int) -> GuildSettings:
-        rows = await self._rows("SELECT timezone, reminder_time FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        rows = await self._rows("SELECT timezone, reminder_time, language, discord_locale FROM guild_settings"
+                                " WHERE guild_id = ?", (guild_id,))
         if not rows:
             return GuildSettings(guild_id)
-        return GuildSettings(guild_id, rows[0][0], time.fromisoformat(rows[0][1]))
+        zone, at, language, discord_locale = rows[0]
+        return GuildSettings(guild_id, zone, time.fromisoformat(at), language, discord_locale)
 
     async def save_settings(self, settings: GuildSettings, now: datetime) -> None:
+        """The server's time zone and reminder time (its language is `save_language`'s)."""
         async with self._store.transaction() as db:
             await db.execute(
                 "INSERT INTO guild_settings (guild_id, timezone, reminder_time, updated_at) VALUES (?, ?, ?, ?)"
@@ -102,6 +105,28 @@ class ReminderRows:
                 " reminder_time = excluded.reminder_time, updated_at = excluded.updated_at",
                 (settings.guild_id, settings.timezone, settings.reminder_time.strftime("%H:%M"), _iso(now)),
             )
+
+    async def save_language(self, guild_id: int, language: str | None, now: datetime) -> None:
+        """The language an admin chose for the server's posts; None to follow its Discord language."""
+        async with self._store.transaction() as db:
+            await db.execute(
+                "INSERT INTO guild_settings (guild_id, language, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
+                (guild_id, language, _iso(now)))
+
+    async def record_discord_locales(self, locales: dict[int, str], now: datetime) -> int:
+        """Servers' Discord preferred locales, as the gateway or interactions report them, in one transaction;
+        how many changed. A row is written only where the locale changed."""
+        async with self._store.transaction() as db:
+            changed = 0
+            for guild_id, locale in locales.items():
+                cursor = await db.execute(
+                    "INSERT INTO guild_settings (guild_id, discord_locale, updated_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id) DO UPDATE SET discord_locale = excluded.discord_locale,"
+                    " updated_at = excluded.updated_at WHERE discord_locale IS NOT excluded.discord_locale",
+                    (guild_id, locale, _iso(now)))
+                changed += cursor.rowcount
+            return changed
 
     # Custom releases -----------------------------------------------------------------------------------
 
@@ -261,7 +286,7 @@ class ReminderRows:
         async with self._store.transaction() as db:
             cursor = await db.execute(
                 "UPDATE reminder SET state = 'unconfirmed', last_error = ? WHERE state = 'claimed'"
-                " AND COALESCE(first_sent_at, claimed_at) < ?", (UNCONFIRMED_REASON, _iso(first_sent_before)))
+                " AND COALESCE(first_sent_at, claimed_at) < ?", (OUTCOME_UNKNOWN, _iso(first_sent_before)))
             return cursor.rowcount
 
     async def _deliveries(self, where: str, params: tuple[Any, ...]) -> list[Delivery]:

@@ -1,0 +1,79 @@
+"""The locale of an interaction, and the servers' Discord languages as the gateway reports them.
+
+A member reads the answer to their own question in their Discord language (`interaction.locale`); if pitwall has no
+catalogue for it, in the server's chosen language, then the server's Discord language, then English. The server's
+Discord preferred locale is recorded in the store (`guild_settings.discord_locale`) so that reminders posted before
+the gateway has sent a server — just after a restart — are in its language too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot import i18n
+
+if TYPE_CHECKING:
+    from bot.adapter.client import PitwallBot
+
+log = logging.getLogger(__name__)
+
+
+async def locale_of(bot: PitwallBot, interaction: discord.Interaction) -> str:
+    member = str(interaction.locale)
+    guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
+    if interaction.guild_id and guild_locale:
+        await bot.guild_locales.note(interaction.guild_id, guild_locale)
+    if i18n.supported(member):
+        return member
+    chosen = None
+    if interaction.guild_id:
+        chosen = (await bot.core.reminders.rows.settings(interaction.guild_id)).language
+    return i18n.choose(chosen, guild_locale)
+
+
+async def enter_locale(interaction: discord.Interaction) -> str:
+    """Set the current locale for the rest of this interaction's task (its handler, its error reply)."""
+    bot: PitwallBot = interaction.client  # type: ignore[assignment]
+    chosen = await locale_of(bot, interaction)
+    i18n.set_locale(chosen)
+    return chosen
+
+
+class LocaleTree(app_commands.CommandTree["PitwallBot"]):
+    """The command tree: every command and autocomplete runs in the locale of the member who asked."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await enter_locale(interaction)
+        return True
+
+
+class GuildLocales:
+    """The servers' Discord preferred locales: remembered in memory, written to the store only when one changed."""
+
+    def __init__(self, bot: PitwallBot) -> None:
+        self.bot = bot
+        self._known: dict[int, str] = {}
+
+    async def note(self, guild_id: int, locale: str, *, fresh: bool = False) -> None:
+        """`fresh`: a server that (re)joined, whose settings were forgotten when it left."""
+        if fresh:
+            self._known.pop(guild_id, None)
+        await self.note_all({guild_id: locale})
+
+    async def note_guilds(self, guilds: list[discord.Guild]) -> None:
+        await self.note_all({guild.id: str(guild.preferred_locale) for guild in guilds})
+
+    async def note_all(self, locales: dict[int, str]) -> None:
+        new = {guild_id: locale for guild_id, locale in locales.items() if self._known.get(guild_id) != locale}
+        if not new:
+            return
+        try:
+            await self.bot.core.reminders.rows.record_discord_locales(new, self.bot.clock.now())
+        except Exception:  # a language is not worth failing a question or an event for: the next sighting retries
+            log.exception("could not record the Discord locale of %d guild(s)", len(new))
+            return
+        self._known.update(new)
