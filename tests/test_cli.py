@@ -301,3 +301,38 @@ def test_next_counts_down_from_the_clocks_now_offline(env: Path, monkeypatch: py
     assert "1 December 2026 18:00 UTC – 1 December 2026 20:00 UTC" in out  # an exact start, written out
     assert "5\u2009–\u20096 December 2026 · in 5 days" in out  # Tokyo's 5 December starts at 4 December 15:00 UTC
     assert "February 2027 (day not announced)\n" in out  # no countdown to a day nobody announced
+
+
+def ask_in(locale: str, line: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["ask", "--locale", locale, line], clock=FixedClock(NOW), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(("locale", "line", "title", "second"), [
+    ("fr", "/podium coupe-des-nations 2021", "Nations Cup 2021 — podium de la saison", "José Serrano — 🇪🇸 Espagne"),
+    ("es", "/podium copa de las naciones 2021", "Nations Cup 2021 — podio de la temporada", "José Serrano — 🇪🇸 España"),
+])
+def test_ask_with_a_locale_answers_in_that_language(env: Path, locale: str, line: str, title: str,
+                                                    second: str) -> None:
+    code, out, _ = ask_in(locale, line)
+    assert code == 0
+    assert out.splitlines()[0] == title
+    assert second in out
+
+
+def test_ask_takes_the_commands_names_in_the_locales_language_and_says_errors_in_it(env: Path) -> None:
+    code, out, _ = ask_in("fr", "/sortie gt7")
+    assert code == 0 and "4 mars 2022" in out
+    code, out, _ = ask_in("es", "/lanzamiento juego:gt7")
+    assert code == 0 and "4 de marzo de 2022" in out
+    code, _, err = ask_in("es", "/podio natoins cup")
+    assert code == 1 and "¿Querías decir nations-cup?" in err
+
+
+def test_ask_refuses_a_locale_it_does_not_speak_and_names_those_it_does(env: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", "--locale", "de", "/about"], clock=FixedClock(NOW))
+    assert exited.value.code == 2
+    assert "en, es, fr" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,3 +280,21 @@ async def test_an_item_gone_from_the_data_takes_its_discord_event_with_it(world:
     async with world.pitwall() as bot:
         assert set(world.events()) == PLANNED - {"Future Racer — release (JP)"}
         assert "future-racer:jp" not in await bot.core.store.discord_events.remembered(world.guild.id)
+
+
+async def test_a_french_servers_events_are_in_french_and_follow_its_language_setting(world: World) -> None:
+    paris = dataclasses.replace(world, guild=world.discord.add_guild("Paris", locale="fr"))
+    world.discord.add_channel(paris.guild.id, "général")
+    world.discord.grant_bot_permissions(paris.guild.id, EVENTS)
+    async with paris.pitwall():
+        await paris.admin({"enabled": True})
+        finals = paris.events()["World Finals"]
+        assert finals.location == "Tokyo, Japon"
+        assert finals.description is not None and "horaires non annoncés" in finals.description
+        first_id = finals.id
+        reply_of(await world.discord.invoke("settings language", {"language": "es"}, locale="fr",
+                                                          guild_id=paris.guild.id, permissions=ADMIN))
+        finals = paris.events()["World Finals"]
+        assert finals.id == first_id  # the same event, its text updated
+        assert finals.location == "Tokyo, Japón"  # the city as the data names it; the country in Spanish
+        assert finals.description is not None and "horario sin anunciar" in finals.description

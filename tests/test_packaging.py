@@ -59,6 +59,11 @@ def test_the_installed_wheel_answers_from_any_directory(installed: Path, tmp_pat
     assert [p.name for p in empty.iterdir()] == ["home"]
     podium = _run(installed, empty, "ask", "/podium nations-cup 2021")
     assert podium.returncode == 0 and "José Serrano" in podium.stdout and "note" not in podium.stderr
+    # The catalogues ship in the wheel: French and Spanish answers, not English fallbacks.
+    french = _run(installed, empty, "ask", "--locale", "fr", "/podium coupe des nations 2021")
+    assert french.returncode == 0 and "podium de la saison" in french.stdout and "Espagne" in french.stdout
+    spanish = _run(installed, empty, "ask", "--locale", "es", "/lanzamiento gt7")
+    assert spanish.returncode == 0 and "4 de marzo de 2022" in spanish.stdout
     site = next((installed / "lib").glob("python3*/site-packages"))
     assert not list(site.rglob("*.sqlite3"))
     assert (site / "pitwall_data" / "seasons.toml").is_file()
