@@ -50,8 +50,9 @@ def day_range(start: ReleaseDate, end: ReleaseDate | None) -> str:
 
 
 def _interval(start: date, end: date) -> str:
-    """CLDR's interval pattern for day, month and year, with the month written in full as in `day()` (CLDR gives
-    full-month intervals for few locales; Babel would fall back to abbreviations: "5–6 déc. 2026")."""
+    """CLDR's interval pattern for day, month and year, with the month in full as in `day()`: the locale's own
+    full-month pattern ("5–6 de diciembre de 2026") where CLDR has one, else its abbreviated-month pattern with the
+    month written out (Babel alone would give "5–6 déc. 2026")."""
     locale = babel_locale()
     greatest = "y" if start.year != end.year else "M" if start.month != end.month else "d"
     parts = _interval_patterns(str(locale), greatest)
@@ -63,8 +64,11 @@ def _interval(start: date, end: date) -> str:
 
 @lru_cache(maxsize=64)
 def _interval_patterns(locale_name: str, greatest: str) -> tuple[str, ...] | None:
-    formats = babel_locale(locale_name).interval_formats.get("yMMMd", {})
-    found = formats.get(greatest)
+    formats = babel_locale(locale_name).interval_formats
+    full = formats.get("yMMMMd", {}).get(greatest)
+    if full and len(full) == 2:
+        return tuple(full)
+    found = formats.get("yMMMd", {}).get(greatest)
     if not found or len(found) != 2:
         return None
     return tuple(_ABBREVIATED_MONTH.sub("MMMM", part) for part in found)

@@ -112,13 +112,15 @@ def to_text(answer: Answer, now: datetime | None = None) -> str:
     if answer.items:
         lines.append("")
     for field in answer.fields:
-        lines += [f"{plain(field.name, now)}:", *("  " + line for line in plain(field.value, now).splitlines()), ""]
+        lines += [t("console.label", label=plain(field.name, now)),
+                  *("  " + line for line in plain(field.value, now).splitlines()), ""]
     related = [f for f in (*answer.neighbours, *answer.alternatives) if not f.current]
     if related:
-        lines += [f"{t('nav.more')}: " + " · ".join(f.line for f in related), ""]
+        lines += [t("console.label", label=t("nav.more")) + " " + " · ".join(f.line for f in related), ""]
     if answer.sources:
         lines.append(t("console.sources"))
         lines += [f"  - {ref.label}" + (f" <{ref.url}>" if ref.url else "")
-                  + (f" ({t('sources.copy', host=ref.copy_host)}: <{ref.copy_url}>)" if ref.copy_url else "")
+                  + (" (" + t("console.label", label=t("sources.copy", host=ref.copy_host)) + f" <{ref.copy_url}>)"
+                     if ref.copy_url else "")
                   for ref in answer.sources]
     return "\n".join(lines).rstrip() + "\n"

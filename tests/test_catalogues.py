@@ -21,7 +21,7 @@ SAME_ON_PURPOSE = {
     "about.sources", "sources.title", "discord_events.series", "discord_events.series_only", "console.utc",
     "nav.next", "nav.previous", "notice.title", "reason.legacy", "release.by", "release.title", "reminders.list_row",
     "schedule.winner", "cmd.champion", "cmd.podium", "cmd.reminders.pause", "opt.champion.competition",
-    "opt.podium.competition", "opt.custom-release.add.date", "opt.reminders.add.role",
+    "opt.podium.competition", "opt.custom-release.add.date", "opt.reminders.add.role", "console.label",
 }
 
 
