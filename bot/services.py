@@ -209,7 +209,9 @@ class Snapshot:
     def _no_season_message(self, year: int | None, competition: Competition) -> str:
         years = list(self.years)
         on_record = t("error.seasons_on_record", first=years[0], last=years[-1]) if years else ""
-        return t("error.no_season", competition=competition.name, year=year or "any year") + " " + on_record
+        said = (t("error.no_season", competition=competition.name, year=year) if year is not None
+                else t("error.no_season_any", competition=competition.name))
+        return f"{said} {on_record}".strip()
 
     # Calendar ------------------------------------------------------------------------------------------
 
