@@ -1,8 +1,9 @@
 """`make bench`: every benchmark in one run on one machine, written to bench/results.json and bench/RESULTS.md.
 
 Stages (each prints progress and is bounded): answers in process and their growth with the store (1k to 1M rows),
-answers end to end through the Discord stand-in, reminder lateness against a 60-second polling loop, a burst of
-3,000 reminders at Discord's limits, the same burst across a SIGKILL and restart, and memory with 1,000 servers.
+answers end to end through the Discord stand-in, the same answers in French and Spanish against English, reminder
+lateness against a 60-second polling loop, a burst of 3,000 reminders at Discord's limits, the same burst across a
+SIGKILL and restart, and memory with 1,000 servers.
 These machines are noisy: compare figures of the same run. Run: make bench (about 6 minutes).
 """
 
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import delivery, growth, lateness, memory
+from bench import delivery, growth, languages, lateness, memory
 from bot.clock import FixedClock
 from bot.config import DEFAULT_DATA_DIR, PROJECT_ROOT, Settings
 from tests.e2e import running_pitwall, standin
@@ -84,6 +85,8 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
                         lambda: growth.measure(sizes, args.rounds, progress))
     at_100k = next(g for g in grown if g["synthetic_rows"] == 100_000)
     e2e = await stage("answers end to end through the stand-in", 120, lambda: end_to_end(args.e2e_rounds))
+    spoken = await stage("answers in English, French and Spanish", 60,
+                         lambda: languages.measure(args.rounds, progress))
     late = await stage("reminder lateness vs 60 s polling", 180, lambda: lateness.measure(200, 20.0, progress))
     burst = await stage("delivery: 3,000 due at once", 150, lambda: delivery.in_process(10, 30, 10, progress))
     crash = await stage("crash: SIGKILL mid-burst, restart", 180, lambda: delivery.killed(10, 30, 10, progress))
@@ -100,6 +103,7 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
             "growth": [{"rows": g["rows"], "inprocess_p50": g["inprocess_p50"], "inprocess_p99": g["inprocess_p99"]}
                        for g in grown],
         },
+        "language_latency_ms": spoken,
         "reminder_lateness_ms": late,
         "delivery": burst,
         "crash_restart": crash,
@@ -113,6 +117,9 @@ GOALS: tuple[tuple[str, str, Callable[[dict[str, Any]], float], str, Callable[[f
     ("in-process p99 at 1M rows", "ms", lambda r: r["command_latency_ms"]["growth"][-1]["inprocess_p99"],
      "≤ 1, flat", lambda v, r: v <= 1),
     ("end to end p99 (stand-in)", "ms", lambda r: r["command_latency_ms"]["e2e_p99"], "≤ 20", lambda v, r: v <= 20),
+    ("French / Spanish p99 ÷ English p99", "×",
+     lambda r: max(r["language_latency_ms"][x]["p99"] for x in ("fr", "es-ES"))
+     / max(r["language_latency_ms"]["en-GB"]["p99"], 0.001), "≤ 1.2", lambda v, r: v <= 1.2),
     ("reminder lateness p99", "ms", lambda r: r["reminder_lateness_ms"]["p99"], "≤ 100", lambda v, r: v <= 100),
     ("60 s polling lateness p99 ÷ pitwall's", "×",
      lambda r: r["reminder_lateness_ms"]["poll60_p99"] / max(r["reminder_lateness_ms"]["p99"], 0.001), "≥ 300",

@@ -3,7 +3,9 @@ territory names: "KR" is "South Korea", "Corée du Sud", "Corea del Sur")."""
 
 from __future__ import annotations
 
-from bot.i18n import babel_locale
+from functools import lru_cache
+
+from bot.i18n import babel_locale, current
 
 _REGIONAL_INDICATOR_A = 0x1F1E6
 
@@ -17,6 +19,11 @@ def flag(code: str) -> str:
 
 def country_name(code: str, locale: str | None = None) -> str:
     """The country's name in `locale` (default: the current one); the code itself if unknown."""
+    return _name(locale or current(), code)
+
+
+@lru_cache(maxsize=2048)
+def _name(locale: str, code: str) -> str:
     if len(code) != 2:
         return code
     return str(babel_locale(locale).territories.get(code.upper(), code))

@@ -15,7 +15,7 @@ from babel.dates import format_date, format_skeleton, format_time, format_timede
 from babel.lists import format_list
 
 from bot.dataset.model import ReleaseDate
-from bot.i18n import babel_locale
+from bot.i18n import babel_locale, current
 from bot.text import t
 
 _ABBREVIATED_MONTH = re.compile(r"(?<!M)MMM(?!M)")
@@ -23,12 +23,24 @@ _ABBREVIATED_MONTH = re.compile(r"(?<!M)MMM(?!M)")
 
 def day(value: date) -> str:
     """ "4 March 2022", in the current locale's long date format."""
-    return format_date(value, "long", locale=babel_locale())
+    return _day(current(), value)
 
 
 def month(year: int, month_number: int) -> str:
     """ "March 2022", "mars 2022", "marzo de 2022". """
-    return format_skeleton("yMMMM", date(year, month_number, 1), locale=babel_locale())
+    return _month(current(), year, month_number)
+
+
+# The dataset's few hundred dates are written again and again (every answer, every post): each is worked out once
+# per locale, not through Babel's pattern lookups each time.
+@lru_cache(maxsize=4096)
+def _day(locale: str, value: date) -> str:
+    return format_date(value, "long", locale=babel_locale(locale))
+
+
+@lru_cache(maxsize=1024)
+def _month(locale: str, year: int, month_number: int) -> str:
+    return format_skeleton("yMMMM", date(year, month_number, 1), locale=babel_locale(locale))
 
 
 def format_day(when: ReleaseDate) -> str:

@@ -38,6 +38,7 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+@lru_cache(maxsize=64)
 def language_of(locale: str) -> str:
     """ "es-ES" -> "es"; "pt-BR" -> "pt" (a catalogue may or may not exist for it)."""
     return locale.replace("_", "-").split("-")[0].lower()
