@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process, utils
 
 MAX_NAME_LENGTH = 100
 _NOT_WORD = re.compile(r"[\W_]+")  # letters and digits of any script are kept ("グランツーリスモ7")
+_NOT_ASCII_WORD = re.compile(r"[^0-9a-z ]+")
 _INVISIBLE = ("Cc", "Cf", "Co", "Cs", "Cn")  # control, format (zero-width, bidi), private, surrogate, unassigned
 
 
@@ -24,6 +25,14 @@ def normalise(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).casefold()
     without_marks = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", without_marks).strip()
+
+
+def slug_of(text: str) -> str:
+    """A custom release's stable key: "Cup Final!" -> "cup-final". ASCII letters and digits, as every version has
+    made them (a stored slug must keep matching its name); letters of other scripts only when there are no ASCII
+    ones ("グランプリ" keeps its own)."""
+    ascii_only = _NOT_ASCII_WORD.sub(" ", normalise(text)).strip()
+    return (ascii_only or normalise(text)).replace(" ", "-")
 
 
 def compact(text: str) -> str:

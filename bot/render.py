@@ -9,10 +9,10 @@ from bot import __version__
 from bot.answer import Answer, Content, Field, Moment, SourceRef, concat, joined
 from bot.countries import country_name, flag, with_flag
 from bot.dataset.model import Competition, Game, Placing, Release, ReleaseDate, Season, Source
-from bot.dates import disputed, format_day
+from bot.dates import day, disputed, format_day
 from bot.errors import UserError
 from bot.services import Coverage, Timeline
-from bot.text import t
+from bot.text import listed, t
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 MAX_LISTED = 12  # per section of /releases; more would not fit an embed field
@@ -189,11 +189,11 @@ def timeline_answer(timeline: Timeline) -> Answer:
 
 
 def about_answer(coverage: Coverage) -> Answer:
-    names = ", ".join(c.name for c in coverage.competitions)
+    names = listed([c.name for c in coverage.competitions])
     fields = (
         Field(t("about.coverage"), t("about.coverage_value", competitions=names, first=coverage.first_year,
                                      last=coverage.last_year, seasons=coverage.seasons, games=coverage.games)),
-        Field(t("about.updated"), coverage.last_checked.isoformat() if coverage.last_checked else "—", inline=True),
+        Field(t("about.updated"), day(coverage.last_checked) if coverage.last_checked else "—", inline=True),
         Field(t("about.sources"), t("about.sources_value", count=coverage.sources), inline=True),
     )
     return Answer(title=t("about.title", version=__version__), description=t("about.description"), fields=fields)

@@ -44,8 +44,15 @@ def translations(language: str) -> gettext.NullTranslations:
 
 
 def _compiled(language: str) -> gettext.GNUTranslations:
+    catalog = read_catalog(language)
+    for message in list(catalog):
+        # Babel keeps a plural entry with empty forms (a tuple of "" counts as translated) and would write its key:
+        # such a sentence is left out, like an empty singular one, so English shows instead.
+        forms = message.string
+        if message.id and isinstance(forms, tuple | list) and not all(forms):
+            catalog.delete(message.id)
     buffer = io.BytesIO()
-    write_mo(buffer, read_catalog(language))  # untranslated and fuzzy entries are left out: English shows instead
+    write_mo(buffer, catalog)  # untranslated and fuzzy entries are left out: English shows instead
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

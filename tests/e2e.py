@@ -7,13 +7,14 @@ import contextlib
 import dataclasses
 import inspect
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import discord
 
 from bot.adapter.client import PitwallBot
 from bot.adapter.launch import prepare
-from bot.clock import Clock
+from bot.clock import Clock, FixedClock
 from bot.config import Settings
 from bot.questions import Questions
 from tests.discord_standin import DiscordStandIn, InteractionResult
@@ -88,3 +89,11 @@ def embed_text(embed: dict[str, Any]) -> str:
     parts = [embed.get("title", ""), embed.get("description", "")]
     parts += [f"{f['name']}\n{f['value']}" for f in embed.get("fields", [])]
     return "\n".join(parts)
+
+
+async def run_until(bot: PitwallBot, clock: FixedClock, instant: datetime) -> None:
+    """Move the clock and let the dispatcher post everything due, then go back to sleep."""
+    assert bot.dispatcher is not None
+    clock.set(instant)
+    bot.dispatcher.wake()
+    await asyncio.wait_for(bot.dispatcher.idle.wait(), timeout=30)

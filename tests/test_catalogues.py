@@ -112,3 +112,21 @@ def test_command_names_are_names_discord_accepts_and_unique_among_siblings(langu
 def test_plural_forms_follow_each_languages_rule(language: str, counts: dict[int, str]) -> None:
     for count, expected in counts.items():
         assert template("reminder.in_days", count=count, language=language).format(title="GT7", count=count) == expected
+
+
+def test_a_plural_sentence_left_empty_falls_back_to_english_not_to_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.text
+
+    def french_without_one_plural(language: str) -> Catalog:
+        catalog = read_catalog(language)
+        if language == "fr":
+            catalog["lines.more"].string = ("", "")
+        return catalog
+
+    monkeypatch.setattr(bot.text, "read_catalog", french_without_one_plural)
+    bot.text.translations.cache_clear()
+    try:
+        assert template("lines.more", count=3, language="fr") == template("lines.more", count=3, language="en")
+    finally:
+        monkeypatch.undo()
+        bot.text.translations.cache_clear()

@@ -193,3 +193,14 @@ async def test_a_slow_user_error_stays_private() -> None:
     await task
     assert [kind for kind, _ in interaction.calls] == ["defer", "delete_original", "followup"]
     assert interaction.calls[-1][1]["ephemeral"] is True
+
+
+async def test_a_server_still_unavailable_does_not_overwrite_its_recorded_language(bot: PitwallBot) -> None:
+    rows = bot.core.reminders.rows
+    await rows.record_discord_locales({1: "fr"}, NOW)
+    # After a restart during an outage, discord.py gives an unavailable server its default locale (en-US).
+    guilds = [SimpleNamespace(id=1, preferred_locale=discord.Locale.american_english, unavailable=True),
+              SimpleNamespace(id=2, preferred_locale=discord.Locale.spain_spanish, unavailable=False)]
+    await bot.guild_locales.note_guilds(cast("list[discord.Guild]", guilds))
+    assert (await rows.settings(1)).post_locale == "fr"
+    assert (await rows.settings(2)).post_locale == "es-ES"

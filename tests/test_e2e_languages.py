@@ -7,7 +7,6 @@ from Babel's locale data and not from the catalogues.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from bot.i18n import using
 from bot.text import permission_names, t
 from tests.conftest import REAL_DATA, utc
 from tests.discord_standin import DEFAULT_EVERYONE_PERMISSIONS, Channel, DiscordStandIn, Guild
-from tests.e2e import embed_text, reply_of, running_pitwall, standin
+from tests.e2e import embed_text, reply_of, run_until, running_pitwall, standin
 
 LOCALES = ["fr", "es-ES", "en-US"]
 ADMIN = DEFAULT_EVERYONE_PERMISSIONS | (1 << 5)  # Manage Server
@@ -144,10 +143,7 @@ class Server:
         return embed
 
     async def run_until(self, instant: datetime) -> None:
-        assert self.bot.dispatcher is not None
-        self.clock.set(instant)
-        self.bot.dispatcher.wake()
-        await asyncio.wait_for(self.bot.dispatcher.idle.wait(), timeout=30)
+        await run_until(self.bot, self.clock, instant)
 
     def posted_titles(self) -> list[str]:
         return [m.embeds[0]["title"] for m in self.discord.messages(self.channel.id)]

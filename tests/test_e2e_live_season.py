@@ -16,9 +16,11 @@ import pytest
 from bot.adapter.client import PitwallBot
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.i18n import using
+from bot.text import t
 from tests.conftest import NOW, REAL_DATA, utc
 from tests.discord_standin import DEFAULT_EVERYONE_PERMISSIONS, Channel, DiscordStandIn, Guild
-from tests.e2e import embed_text, reply_of, running_pitwall, standin
+from tests.e2e import embed_text, reply_of, run_until, running_pitwall, standin
 
 ADMIN = DEFAULT_EVERYONE_PERMISSIONS | (1 << 5)  # Manage Server
 
@@ -60,10 +62,7 @@ class Season:
         return embed
 
     async def run_until(self, instant: datetime) -> None:
-        assert self.bot.dispatcher is not None
-        self.clock.set(instant)
-        self.bot.dispatcher.wake()
-        await asyncio.wait_for(self.bot.dispatcher.idle.wait(), timeout=30)
+        await run_until(self.bot, self.clock, instant)
 
     def edit(self, name: str, old: str, new: str) -> None:
         path = self.data / name
@@ -226,6 +225,22 @@ async def test_a_result_is_announced_once_per_channel_and_a_correction_once_more
                                            "Correction: 2026 Nations Cup result"]
     correction = season.discord.messages(season.other.id)[1].embeds[0]["description"]
     assert correction.startswith("The result posted earlier has been corrected") and "Coque López" in correction
+
+
+async def test_a_result_is_announced_in_the_servers_language_whole_embed_included(season: Season) -> None:
+    await season.admin("settings language", {"language": "es"})
+    await season.admin("reminders add", {"channel": season.other.id, "release": "results"})
+    season.decide_2026()
+    season.clock.set(NOW + timedelta(minutes=10))
+    assert await season.bot.reload_dataset()
+    await season.run_until(NOW + timedelta(minutes=11))
+    [post] = season.discord.messages(season.other.id)
+    embed = post.embeds[0]
+    with using("es"):
+        assert embed["title"] == t("announce.result", year=2026, competition="Nations Cup")
+        # Written by the poster's embed view, not by the post's text: in the server's language too.
+        assert [f["name"] for f in embed["fields"]][-1] == t("sources.title") == "Fuentes"
+    assert "🇪🇸 España" in embed["description"]
 
 
 async def test_a_bad_dataset_is_refused_and_the_loaded_one_keeps_answering(season: Season) -> None:

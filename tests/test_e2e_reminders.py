@@ -23,7 +23,7 @@ from tests.discord_standin import (
     PermissionOverwrite,
     Role,
 )
-from tests.e2e import embed_text, reply_of, running_pitwall, standin
+from tests.e2e import embed_text, reply_of, run_until, running_pitwall, standin
 
 MANAGE_GUILD = 1 << 5
 ADMIN = DEFAULT_EVERYONE_PERMISSIONS | MANAGE_GUILD
@@ -45,11 +45,7 @@ class World:
         return embed, ephemeral
 
     async def run_until(self, instant: datetime) -> None:
-        """Move the clock and let the dispatcher post everything due, then go back to sleep."""
-        assert self.bot.dispatcher is not None
-        self.clock.set(instant)
-        self.bot.dispatcher.wake()
-        await asyncio.wait_for(self.bot.dispatcher.idle.wait(), timeout=30)
+        await run_until(self.bot, self.clock, instant)
 
 
 @pytest.fixture

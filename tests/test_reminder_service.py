@@ -160,3 +160,31 @@ async def test_everything_a_server_owns_survives_a_dataset_reload(
     finally:
         await core.close()
 
+
+
+@pytest.mark.parametrize(("typed", "subject"), [
+    ("results", "results"), ("résultats", "results"), ("resultados", "results"),
+    ("events", "events"), ("toutes les épreuves", "events"), ("pruebas", "events"),
+])
+async def test_every_event_and_results_can_be_typed_in_any_language_pitwall_speaks(core: Core, typed: str,
+                                                                                   subject: str) -> None:
+    assert (await core.reminders.resolve_subject(GUILD, typed))[0] == subject
+
+
+async def test_a_custom_release_keeps_the_slug_earlier_versions_gave_it(core: Core) -> None:
+    first = await core.reminders.save_custom(GUILD, "Ørsted Cup", "2026-12-20", None, None, ADMIN)
+    assert first.slug == "rsted-cup"  # as stored before letters of every script were kept in names
+    again = await core.reminders.save_custom(GUILD, "Ørsted Cup", "2026-12-21", None, None, ADMIN)
+    assert again.id == first.id and len(await core.reminders.rows.custom_releases(GUILD)) == 1
+    japanese = await core.reminders.save_custom(GUILD, "グランプリ", "2026-12-22", None, None, ADMIN)
+    assert japanese.slug  # a name with no ASCII letter is a name too (it was refused as empty)
+
+
+async def test_english_chosen_in_a_british_server_keeps_british_dates(core: Core) -> None:
+    await core.reminders.rows.record_discord_locales({GUILD: "en-GB", OTHER_GUILD: "fr"}, utc(2026, 11, 29))
+    await core.reminders.set_language(GUILD, "en")
+    await core.reminders.set_language(OTHER_GUILD, "en")
+    assert (await core.reminders.rows.settings(GUILD)).post_locale == "en-GB"
+    assert (await core.reminders.rows.settings(OTHER_GUILD)).post_locale == "en"
+    with pytest.raises(BadInput, match="Languages"):
+        await core.reminders.set_language(GUILD, "klingon")

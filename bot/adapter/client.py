@@ -214,6 +214,12 @@ class PitwallBot(commands.Bot):
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.guild_locales.note(guild.id, str(guild.preferred_locale), fresh=True)
 
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.guild_locales.note(guild.id, str(guild.preferred_locale))
+
     async def on_guild_update(self, before: discord.Guild, after: discord.Guild) -> None:
         if before.preferred_locale != after.preferred_locale:
             await self.guild_locales.note(after.id, str(after.preferred_locale))
+            # A server on "auto" gets its Discord events rewritten in its new language.
+            if (await self.core.store.discord_events.settings(after.id)).enabled:
+                await self.scheduled_events.sync_guild(after.id)

@@ -8,6 +8,7 @@ the gateway has sent a server — just after a restart — are in its language t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -25,13 +26,17 @@ log = logging.getLogger(__name__)
 async def locale_of(bot: PitwallBot, interaction: discord.Interaction) -> str:
     member = str(interaction.locale)
     guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
-    if interaction.guild_id and guild_locale:
-        await bot.guild_locales.note(interaction.guild_id, guild_locale)
+    if interaction.guild_id and guild_locale and bot.get_guild(interaction.guild_id) is not None:
+        # Only a server the bot is in (a user-installed app is used in others): its row goes when the bot leaves.
+        bot.guild_locales.note_soon(interaction.guild_id, guild_locale)
     if i18n.supported(member):
         return member
     chosen = None
     if interaction.guild_id:
-        chosen = (await bot.core.reminders.rows.settings(interaction.guild_id)).language
+        try:
+            chosen = (await bot.core.reminders.rows.settings(interaction.guild_id)).language
+        except Exception:  # the question still deserves an answer: in the server's Discord language
+            log.exception("could not read guild %s's language; answering in its Discord one", interaction.guild_id)
     return i18n.choose(chosen, guild_locale)
 
 
@@ -57,6 +62,15 @@ class GuildLocales:
     def __init__(self, bot: PitwallBot) -> None:
         self.bot = bot
         self._known: dict[int, str] = {}
+        self._writes: set[asyncio.Task[None]] = set()
+
+    def note_soon(self, guild_id: int, locale: str) -> None:
+        """Record it without making the member's question wait for the database's write lock."""
+        if self._known.get(guild_id) == locale:
+            return
+        task = asyncio.create_task(self.note(guild_id, locale), name=f"pitwall-guild-locale-{guild_id}")
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
 
     async def note(self, guild_id: int, locale: str, *, fresh: bool = False) -> None:
         """`fresh`: a server that (re)joined, whose settings were forgotten when it left."""
@@ -65,7 +79,8 @@ class GuildLocales:
         await self.note_all({guild_id: locale})
 
     async def note_guilds(self, guilds: list[discord.Guild]) -> None:
-        await self.note_all({guild.id: str(guild.preferred_locale) for guild in guilds})
+        # A server still unavailable (an outage) carries discord.py's default locale, not its own: left alone.
+        await self.note_all({guild.id: str(guild.preferred_locale) for guild in guilds if not guild.unavailable})
 
     async def note_all(self, locales: dict[int, str]) -> None:
         new = {guild_id: locale for guild_id, locale in locales.items() if self._known.get(guild_id) != locale}

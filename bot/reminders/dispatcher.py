@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.i18n import using
+from bot.i18n import set_locale
 from bot.reasons import AWAITING_REPLAN, INTERNAL_ERROR, OUTCOME_UNKNOWN, PAST_GRACE, RELEASE_GONE, Reason
 from bot.reminders.messages import OutgoingReminder, compose, is_late
 from bot.reminders.model import Delivery, Reminder
@@ -273,6 +273,9 @@ class ReminderDispatcher:
             self._active.discard(reminder.id)
 
     async def _deliver_safely(self, delivery: Delivery, targets: dict[str, ReleaseTarget], terms: ServerTerms) -> None:
+        # Each delivery runs in its own task (gather), so this sets the language of this post alone: what compose
+        # writes and what the poster adds (the embed's "Sources", "…and N more") are both the server's.
+        set_locale(terms.locale)
         self._active.add(delivery.reminder.id)
         try:
             await self._deliver_one(delivery, targets, terms)
@@ -320,8 +323,7 @@ class ReminderDispatcher:
                 return
             # "Late" means the bot was not there when it fell due, not that Discord asked us to wait and retry.
             late = reminder.attempts <= 1 and is_late(reminder.due_at, now, self.late_after.total_seconds())
-            with using(terms.locale):  # the post is in the server's language, whoever reads it
-                message = compose(delivery, target, late=late, zone=terms.zone)
+            message = compose(delivery, target, late=late, zone=terms.zone)
             await self.pacer.wait()
             if self._stopping:  # not sent: give the claim back, for the next start
                 await self._record(reminder, lambda: self.rows.settle(reminder, RELEASED, None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from bot.i18n import choose
+from bot.i18n import choose, language_of
 from bot.reminders.states import ReminderState
 
 CUSTOM_PREFIX = "custom:"
@@ -22,6 +22,8 @@ class GuildSettings:
     @property
     def post_locale(self) -> str:
         """The language of the server's reminders and announcements: the admin's choice, else Discord's."""
+        if self.language and self.discord_locale and language_of(self.discord_locale) == self.language:
+            return choose(self.discord_locale)  # English chosen in an en-GB server: British dates
         return choose(self.language, self.discord_locale)
 
 

@@ -20,7 +20,7 @@ from bot.answer import Answer
 from bot.dataset.model import Competition, Event, ReleaseDate, Season, Source
 from bot.errors import BadInput, NotOnRecord
 from bot.i18n import languages
-from bot.names import clean_user_text, compact, label_text, normalise
+from bot.names import clean_user_text, compact, label_text, slug_of
 from bot.reasons import PAUSED_BY_ADMIN, Reason
 from bot.reminders.announce import cancelled_answer, result_answer
 from bot.reminders.model import (
@@ -34,7 +34,7 @@ from bot.reminders.planner import due_at, parse_local_time, parse_offsets, parse
 from bot.services import Services, Snapshot
 from bot.store.dataset_rows import Announcement
 from bot.store.reminder_rows import CapReached
-from bot.text import t
+from bot.text import t, template
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +133,9 @@ class ReminderService:
         """(subject, title) for what an admin typed: "events" or "results", a World Series event, the server's
         own releases, then the dataset's."""
         wanted = compact(text)
-        if wanted in _EVERY_EVENT_WORDS:
+        if wanted in _words("subject.events_words", EVERY_EVENT):
             return EVERY_EVENT, t("reminders.every_event")
-        if wanted in _RESULTS_WORDS:
+        if wanted in _words("subject.results_words", RESULTS):
             return RESULTS, t("reminders.results")
         now = self.clock.now()
         events = self.services.catalog.events
@@ -322,7 +322,7 @@ class ReminderService:
     async def save_custom(self, guild_id: int, name: str, day: str, at: str | None, platforms: str | None,
                           by: int) -> CustomRelease:
         cleaned = clean_user_text(name)[:100]
-        slug = normalise(cleaned).replace(" ", "-")
+        slug = slug_of(cleaned)
         if not slug:
             raise BadInput(t("error.empty.name"))
         settings = await self.rows.settings(guild_id)
@@ -378,9 +378,13 @@ def _strict_date(text: str) -> date | None:
         return None
 
 
-_EVERY_EVENT_WORDS = frozenset(compact(x) for x in (EVERY_EVENT, "every upcoming event", "all events", "event",
-                                                       "every event", "world series"))
-_RESULTS_WORDS = frozenset(compact(x) for x in (RESULTS, "result", "champions", "podiums"))
+@functools.cache
+def _words(key: str, subject: str) -> frozenset[str]:
+    """What an admin may type for `subject`, in any language pitwall speaks (an admin may type either)."""
+    found = {compact(subject)}
+    for code in languages():
+        found |= {compact(word) for word in template(key, language=code).split(",") if compact(word)}
+    return frozenset(found)
 
 
 def _matches(subject: str | None, target: ReleaseTarget) -> bool:

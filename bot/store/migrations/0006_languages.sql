@@ -12,7 +12,8 @@ UPDATE subscription SET paused_reason = CASE paused_reason
             THEN 'missing-permissions'
         WHEN 'the channel no longer exists (Unknown Channel)' THEN 'unknown-channel'
         ELSE json_object('code', 'legacy', 'text', paused_reason) END
-    WHERE paused_reason IS NOT NULL AND paused_reason NOT LIKE '{%';
+    WHERE paused_reason IS NOT NULL AND paused_reason NOT LIKE '{%'
+      AND paused_reason NOT IN ('admin', 'missing-access', 'missing-permissions', 'unknown-channel');
 
 UPDATE reminder SET last_error = CASE
         WHEN last_error = 'the release is gone' THEN 'release-gone'
@@ -21,5 +22,6 @@ UPDATE reminder SET last_error = CASE
         WHEN last_error LIKE 'due %, past the grace window'
             THEN json_object('code', 'past-grace', 'due', substr(last_error, 5, length(last_error) - 27))
         ELSE json_object('code', 'legacy', 'text', last_error) END
-    WHERE last_error IS NOT NULL AND last_error NOT LIKE '{%';
+    WHERE last_error IS NOT NULL AND last_error NOT LIKE '{%'
+      AND last_error NOT IN ('release-gone', 'awaiting-replan', 'outcome-unknown');
 
