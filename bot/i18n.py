@@ -98,12 +98,6 @@ def _parsed(locale: str) -> Locale:
     raise AssertionError("Babel always knows en_GB")
 
 
-def endonym(language_code: str) -> str:
-    """A language named in itself: "Français", "Español", "English"."""
-    name = babel_locale(language_code).get_display_name(babel_locale(language_code)) or language_code
-    return name[:1].upper() + name[1:]
-
-
 def language_name(locale: str) -> str:
     """The language of `locale`, named in the current language: "French", "français", "francés"."""
     return babel_locale(language_of(locale)).get_language_name(babel_locale()) or locale

@@ -16,17 +16,19 @@ from bot.adapter.translator import choice, describe_command, describe_options
 from bot.answer import Answer
 from bot.discord_events import MAX_DISCORD_EVENTS_PER_GUILD, pause_reason_text
 from bot.errors import BadInput
-from bot.i18n import endonym, languages
+from bot.i18n import languages
 from bot.names import compact
 from bot.reminders.render import language_answer, private, settings_answer
-from bot.text import permission_names, t
+from bot.text import permission_names, t, template
 from cogs.admin import AdminGroupCog
 
 ZONES = sorted(available_timezones())
 AUTOMATIC = "auto"
-# The languages with a catalogue, each named in itself ("Français"), and "automatic": the server's Discord language.
+# The languages with a catalogue, each named in itself ("Français", from its own catalogue: no locale data is loaded
+# at start-up for it), and "automatic": the server's Discord language.
 LANGUAGE_CHOICES = [choice("language.auto", AUTOMATIC),
-                    *(app_commands.Choice(name=endonym(code), value=code) for code in languages())]
+                    *(app_commands.Choice(name=template("language.self", language=code), value=code)
+                      for code in languages())]
 
 
 async def zone_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
