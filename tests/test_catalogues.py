@@ -130,3 +130,25 @@ def test_a_plural_sentence_left_empty_falls_back_to_english_not_to_its_key(monke
     finally:
         monkeypatch.undo()
         bot.text.translations.cache_clear()
+
+
+@pytest.mark.parametrize("language", [SOURCE_LANGUAGE, *TRANSLATED])
+def test_a_command_named_in_a_sentence_is_named_as_that_languages_discord_shows_it(language: str) -> None:
+    """ "`/rappels liste`" in French: the names a member of that language sees in Discord's picker."""
+    # (parent path, name as shown) -> path: "liste" is a subcommand of two groups.
+    commands = {(key.removeprefix("cmd.").rpartition(".")[0], template(key, language=language)):
+                key.removeprefix("cmd.")
+                for key in ENGLISH if key.startswith("cmd.") and not key.endswith(".description")}
+    options = {key: template(key, language=language) for key in ENGLISH
+               if key.startswith("opt.") and not key.endswith(".description")}
+    for key, message in _messages(read_catalog(language)).items():
+        for form in _forms(message):
+            for quoted in re.findall(r"`(/[^`]+)`", form):
+                words, path, depth = quoted.removeprefix("/").split(), "", 0
+                while depth < len(words) and (path, words[depth]) in commands:  # the command, then its subcommand
+                    path, depth = commands[(path, words[depth])], depth + 1
+                assert depth, (key, quoted)
+                named = {v for k, v in options.items() if k.startswith(f"opt.{path}.")}
+                for word in words[depth:]:
+                    name, colon, _ = word.partition(":")
+                    assert not colon or name in named, (key, quoted)  # an option by name: that command's own
