@@ -57,19 +57,20 @@ def day_range(start: ReleaseDate, end: ReleaseDate | None) -> str:
     if end is None or end == start:
         return format_day(start)
     if start.precision == end.precision == "day":
-        return _interval(start.first_day(), end.first_day())
+        return _interval(current(), start.first_day(), end.first_day())
     return f"{format_day(start)} – {format_day(end)}"
 
 
-def _interval(start: date, end: date) -> str:
+@lru_cache(maxsize=1024)
+def _interval(locale_name: str, start: date, end: date) -> str:
     """CLDR's interval pattern for day, month and year, with the month in full as in `day()`: the locale's own
     full-month pattern ("5–6 de diciembre de 2026") where CLDR has one, else its abbreviated-month pattern with the
     month written out (Babel alone would give "5–6 déc. 2026")."""
-    locale = babel_locale()
+    locale = babel_locale(locale_name)
     greatest = "y" if start.year != end.year else "M" if start.month != end.month else "d"
-    parts = _interval_patterns(str(locale), greatest)
+    parts = _interval_patterns(locale_name, greatest)
     if parts is None:
-        return f"{day(start)} – {day(end)}"
+        return f"{_day(locale_name, start)} – {_day(locale_name, end)}"
     pairs = zip(parts, (start, end), strict=True)
     return "".join(parse_pattern(pattern).apply(value, locale) for pattern, value in pairs)
 

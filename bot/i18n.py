@@ -100,4 +100,4 @@ def _parsed(locale: str) -> Locale:
 
 def language_name(locale: str) -> str:
     """The language of `locale`, named in the current language: "French", "français", "francés"."""
-    return babel_locale(language_of(locale)).get_language_name(babel_locale()) or locale
+    return str(babel_locale().languages.get(language_of(locale), locale))

@@ -93,10 +93,10 @@ class ServerSettings(AdminGroupCog, group_name="settings", group_description=des
             guild_id = interaction.guild_id or 0
             if language is None:
                 return language_answer(await self.bot.core.reminders.rows.settings(guild_id))
-            chosen = None if language.value == AUTOMATIC else language.value
-            settings = await self.bot.core.reminders.set_language(guild_id, chosen)
-            if (await self.bot.core.store.discord_events.settings(guild_id)).enabled:
-                await self.bot.scheduled_events.sync_guild(guild_id)  # their text is in the server's language
+            was = (await self.bot.core.reminders.rows.settings(guild_id)).post_locale
+            settings = await self.bot.core.reminders.set_language(
+                guild_id, None if language.value == AUTOMATIC else language.value)
+            await self.bot.scheduled_events.after_language_change(guild_id, was)
             return language_answer(settings)
 
         await self.answer(interaction, question())

@@ -201,6 +201,8 @@ async def test_a_server_still_unavailable_does_not_overwrite_its_recorded_langua
     # After a restart during an outage, discord.py gives an unavailable server its default locale (en-US).
     guilds = [SimpleNamespace(id=1, preferred_locale=discord.Locale.american_english, unavailable=True),
               SimpleNamespace(id=2, preferred_locale=discord.Locale.spain_spanish, unavailable=False)]
-    await bot.guild_locales.note_guilds(cast("list[discord.Guild]", guilds))
+    for guild in guilds:  # as discord.py reports them at start-up
+        bot.guild_locales.note_guild(cast("discord.Guild", guild))
+    await bot.guild_locales.settled()
     assert (await rows.settings(1)).post_locale == "fr"
     assert (await rows.settings(2)).post_locale == "es-ES"

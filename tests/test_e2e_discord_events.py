@@ -298,3 +298,16 @@ async def test_a_french_servers_events_are_in_french_and_follow_its_language_set
         assert finals.id == first_id  # the same event, its text updated
         assert finals.location == "Tokyo, Japón"  # the city as the data names it; the country in Spanish
         assert finals.description is not None and "horario sin anunciar" in finals.description
+
+
+async def test_a_server_following_its_discord_language_gets_its_events_rewritten_when_that_changes(
+        world: World) -> None:
+    world.discord.grant_bot_permissions(world.guild.id, EVENTS)
+    async with world.pitwall() as bot:
+        await world.admin({"enabled": True})
+        assert world.events()["World Finals"].location == "Tokyo, Japan"
+        first_id = world.events()["World Finals"].id
+        world.discord.set_guild_locale(world.guild.id, "fr")  # no /settings language: it follows Discord's
+        await until(lambda: world.events()["World Finals"].location == "Tokyo, Japon")
+        assert world.events()["World Finals"].id == first_id
+        assert (await bot.core.reminders.rows.settings(world.guild.id)).post_locale == "fr"

@@ -171,6 +171,7 @@ class PitwallBot(commands.Bot):
         if self.dispatcher is not None:
             await self.dispatcher.stop()
         await super().close()
+        await self.guild_locales.settled()
         if self._core is not None:
             await self._core.close()
             self._core = None
@@ -209,17 +210,18 @@ class PitwallBot(commands.Bot):
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("ready as %s (%s) in %d guild(s)", self.user, self.user.id, len(self.guilds))
-        await self.guild_locales.note_guilds(list(self.guilds))
+
+    # Each server's Discord language: reported once per server at start-up (available, or joined if still out),
+    # and again when it changes.
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self.guild_locales.note_guild(guild)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.guild_locales.note(guild.id, str(guild.preferred_locale), fresh=True)
-
-    async def on_guild_available(self, guild: discord.Guild) -> None:
-        await self.guild_locales.note(guild.id, str(guild.preferred_locale))
+        self.guild_locales.note_guild(guild, fresh=True)
 
     async def on_guild_update(self, before: discord.Guild, after: discord.Guild) -> None:
         if before.preferred_locale != after.preferred_locale:
-            await self.guild_locales.note(after.id, str(after.preferred_locale))
-            # A server on "auto" gets its Discord events rewritten in its new language.
-            if (await self.core.store.discord_events.settings(after.id)).enabled:
-                await self.scheduled_events.sync_guild(after.id)
+            was = (await self.core.reminders.rows.settings(after.id)).post_locale
+            self.guild_locales.note_guild(after)
+            await self.guild_locales.settled()
+            await self.scheduled_events.after_language_change(after.id, was)

@@ -28,7 +28,7 @@ async def locale_of(bot: PitwallBot, interaction: discord.Interaction) -> str:
     guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
     if interaction.guild_id and guild_locale and bot.get_guild(interaction.guild_id) is not None:
         # Only a server the bot is in (a user-installed app is used in others): its row goes when the bot leaves.
-        bot.guild_locales.note_soon(interaction.guild_id, guild_locale)
+        bot.guild_locales.note(interaction.guild_id, guild_locale)
     if i18n.supported(member):
         return member
     chosen = None
@@ -57,38 +57,44 @@ class LocaleTree(app_commands.CommandTree["PitwallBot"]):
 
 
 class GuildLocales:
-    """The servers' Discord preferred locales: remembered in memory, written to the store only when one changed."""
+    """The servers' Discord preferred locales, recorded as the gateway and interactions report them.
+
+    Remembered in memory and written only when one changed, off the caller's path, in one transaction with every
+    other seen meanwhile: at start-up discord.py reports each server once (`guild_available`), and a thousand
+    servers are one write, not a thousand."""
 
     def __init__(self, bot: PitwallBot) -> None:
         self.bot = bot
         self._known: dict[int, str] = {}
-        self._writes: set[asyncio.Task[None]] = set()
+        self._pending: dict[int, str] = {}
+        self._writing: asyncio.Task[None] | None = None
 
-    def note_soon(self, guild_id: int, locale: str) -> None:
-        """Record it without making the member's question wait for the database's write lock."""
-        if self._known.get(guild_id) == locale:
-            return
-        task = asyncio.create_task(self.note(guild_id, locale), name=f"pitwall-guild-locale-{guild_id}")
-        self._writes.add(task)
-        task.add_done_callback(self._writes.discard)
-
-    async def note(self, guild_id: int, locale: str, *, fresh: bool = False) -> None:
+    def note(self, guild_id: int, locale: str, *, fresh: bool = False) -> None:
         """`fresh`: a server that (re)joined, whose settings were forgotten when it left."""
         if fresh:
             self._known.pop(guild_id, None)
-        await self.note_all({guild_id: locale})
+        if self._known.get(guild_id) == locale:
+            return
+        self._pending[guild_id] = locale
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write(), name="pitwall-guild-locales")
 
-    async def note_guilds(self, guilds: list[discord.Guild]) -> None:
+    def note_guild(self, guild: discord.Guild, *, fresh: bool = False) -> None:
         # A server still unavailable (an outage) carries discord.py's default locale, not its own: left alone.
-        await self.note_all({guild.id: str(guild.preferred_locale) for guild in guilds if not guild.unavailable})
+        if not guild.unavailable:
+            self.note(guild.id, str(guild.preferred_locale), fresh=fresh)
 
-    async def note_all(self, locales: dict[int, str]) -> None:
-        new = {guild_id: locale for guild_id, locale in locales.items() if self._known.get(guild_id) != locale}
-        if not new:
-            return
-        try:
-            await self.bot.core.reminders.rows.record_discord_locales(new, self.bot.clock.now())
-        except Exception:  # a language is not worth failing a question or an event for: the next sighting retries
-            log.exception("could not record the Discord locale of %d guild(s)", len(new))
-            return
-        self._known.update(new)
+    async def settled(self) -> None:
+        """Wait until what was noted is written (before acting on it, and before the store closes)."""
+        if self._writing is not None:
+            await self._writing
+
+    async def _write(self) -> None:
+        while self._pending:  # what arrives during a write is the next write
+            batch, self._pending = self._pending, {}
+            try:
+                await self.bot.core.reminders.rows.record_discord_locales(batch, self.bot.clock.now())
+            except Exception:  # a language is not worth failing a question or an event for: the next sighting retries
+                log.exception("could not record the Discord locale of %d guild(s)", len(batch))
+                continue
+            self._known.update(batch)

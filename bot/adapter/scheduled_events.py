@@ -125,6 +125,15 @@ class ScheduledEventSync:
 
     # One server --------------------------------------------------------------------------------------------------
 
+    async def after_language_change(self, guild_id: int, was: str) -> None:
+        """The server's language may have changed from `was` (its admin chose one, or its Discord one changed):
+        its events are written in it, so they are rewritten if it did and the server keeps them."""
+        core = self._core()
+        if (await core.reminders.rows.settings(guild_id)).post_locale == was:
+            return
+        if (await core.store.discord_events.settings(guild_id)).enabled:
+            await self.sync_guild(guild_id)
+
     async def sync_guild(self, guild_id: int) -> SyncReport:
         """Make the server's Discord events match the plan. Never raises for what Discord refuses: a refusal
         that needs an admin pauses the server (`report.paused`)."""

@@ -400,6 +400,16 @@ class DiscordStandIn:
                 member.roles.append(rid)
         return member
 
+    def set_guild_locale(self, guild_id: int, locale: str) -> None:
+        """An admin changes the server's primary language (Community settings); after READY this dispatches
+        GUILD_UPDATE with the guild (without the members and channels only GUILD_CREATE carries)."""
+        guild = self.world.guild(guild_id)
+        guild.locale = locale
+        payload = {k: v for k, v in guild.to_create_payload().items()
+                   if k not in ("members", "channels", "threads", "presences", "voice_states", "stage_instances",
+                                "guild_scheduled_events", "joined_at", "large", "unavailable", "member_count")}
+        self._live("GUILD_UPDATE", payload, INTENT_GUILDS)
+
     def grant_bot_permissions(self, guild_id: int, permissions: int) -> int:
         """Give the bot ``permissions`` in the guild (on its managed role, created if it has none, as when it joins
         with permissions); returns its guild permissions. After READY this dispatches GUILD_ROLE_UPDATE (or
