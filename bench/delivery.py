@@ -55,8 +55,7 @@ async def populate(core: Core, world: dict[int, list[Channel]], releases: int, d
                                              None, 1)
         for channel in channels:
             await core.reminders.subscribe(guild_id, channel.id, None, "0", None, 1)
-    async with core.store.connection.execute("SELECT COUNT(*) FROM reminder WHERE state = 'pending'") as cursor:
-        row = await cursor.fetchone()
+    row = await core.store.db.fetchone("SELECT COUNT(*) FROM reminder WHERE state = 'pending'")
     return int(row[0]) if row else 0
 
 

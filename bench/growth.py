@@ -41,13 +41,9 @@ def percentile(samples: list[float], share: float) -> float:
 
 async def table_rows(core: Core) -> int:
     total = 0
-    async with core.store.connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") as cursor:
-        tables = [row[0] for row in await cursor.fetchall()]
-    for table in tables:
-        async with core.store.connection.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608 - names
-            row = await cursor.fetchone()
-            total += int(row[0]) if row else 0
+    for table in await core.store.db.tables():
+        row = await core.store.db.fetchone(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - names
+        total += int(row[0]) if row else 0
     return total
 
 
@@ -104,15 +100,15 @@ async def grow(core: Core, rows: int) -> None:
             await db.execute("INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?)", (guild_id, now))
             for s in range(20):
                 # One game each (re-planning an "every release" subscription costs in proportion to all releases).
-                cursor = await db.execute(
+                inserted = await db.fetchone(
                     "INSERT INTO subscription (guild_id, channel_id, target, offsets, created_by, created_at)"
-                    " VALUES (?, ?, ?, '[\"7d\", \"0\"]', 1, ?)",
+                    " VALUES (?, ?, ?, '[\"7d\", \"0\"]', 1, ?) RETURNING id",
                     (guild_id, guild_id + 1 + s, f"synthetic-game-{(g * 20 + s) % games}", now))
                 due = NOW - timedelta(days=30)
                 await db.executemany(
-                    "INSERT INTO reminder (subscription_id, release_key, offset, release_on, anchor_at, due_at,"
+                    'INSERT INTO reminder (subscription_id, release_key, "offset", release_on, anchor_at, due_at,'
                     " attempt_at, state, sent_at) VALUES (?, ?, '0', 'd', ?, ?, ?, 'sent', ?)",
-                    [(cursor.lastrowid, f"synthetic:{r}", due.isoformat(), due.isoformat(), due.isoformat(),
+                    [(inserted and inserted[0], f"synthetic:{r}", due.isoformat(), due.isoformat(), due.isoformat(),
                       due.isoformat()) for r in range(10)])
     await core.services.refresh()
 

@@ -76,8 +76,8 @@ async def _plant(bot: PitwallBot, world: dict[int, list[Channel]], count: int, s
         target = targets[guild_id]
         async with db.transaction() as connection:
             await connection.execute(
-                "INSERT INTO reminder (subscription_id, release_key, offset, release_on, anchor_at, due_at, attempt_at,"
-                " state) VALUES (?, ?, '5m', ?, ?, ?, ?, 'pending')",
+                'INSERT INTO reminder (subscription_id, release_key, "offset", release_on, anchor_at, due_at,'
+                " attempt_at, state) VALUES (?, ?, '5m', ?, ?, ?, ?, 'pending')",
                 (subscription.subscription.id, target.key, target.release_on, due.isoformat(), due.isoformat(),
                  due.isoformat()))
     return due_by_channel

@@ -123,7 +123,7 @@ def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = Fal
 
 
 async def _health(settings: Settings, clock: Clock, out: TextIO) -> int:
-    store = await Store.open_readonly(settings.db_path)
+    store = await Store.open_readonly(settings.database)
     try:
         healthy, line = await health.check(store, clock.now())
     finally:
@@ -133,11 +133,15 @@ async def _health(settings: Settings, clock: Clock, out: TextIO) -> int:
 
 
 async def _migrate(settings: Settings, out: TextIO) -> int:
-    with DatabaseLock(settings.db_path, "migrate"):  # never under a running bot
-        store = await Store.open(settings.db_path)
+    if settings.shared_database:  # PostgreSQL: processes starting together migrate once (an advisory lock)
+        store = await Store.open(settings.database)
         await store.close()
+    else:
+        with DatabaseLock(settings.db_path, "migrate"):  # never under a running bot
+            store = await Store.open(settings.db_path)
+            await store.close()
     applied = ", ".join(store.applied_migrations) or "none needed"
-    print(f"database {settings.db_path}: up to date (migrations applied: {applied})", file=out)
+    print(f"database {store.where}: up to date (migrations applied: {applied})", file=out)
     return EXIT_OK
 
 
@@ -150,6 +154,16 @@ async def _load(settings: Settings, clock: Clock, out: TextIO, err: TextIO) -> i
             print(f"problem: {problem}", file=err)
         print(f"pitwall: {settings.data_dir} has {len(report.problems)} problem(s); nothing was loaded", file=err)
         return EXIT_USER_ERROR
+    if settings.shared_database:
+        # PostgreSQL: load into the database; every running process notices the new content and answers from it
+        # (bot.adapter.client watches the stored content hash), wherever it runs.
+        core = await Core.open(settings, clock)
+        hash_ = await core.store.dataset.content_hash()
+        where = core.store.where
+        await core.close()
+        print(f"database {where}: dataset from {settings.data_dir} loaded (content {hash_ and hash_[:12]}); running "
+              "bots answer from it within a minute", file=out)
+        return EXIT_OK
     try:
         lock = DatabaseLock(settings.db_path, "load")
         lock.acquire()

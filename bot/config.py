@@ -13,6 +13,8 @@ from pathlib import Path
 import platformdirs
 from dotenv import dotenv_values
 
+from bot.shards import ShardScope
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Run from a source checkout, paths are the checkout's (var/, .env); installed (a wheel, a container), the
 # database goes to the user's data directory and .env and relative paths are read from the current directory.
@@ -42,6 +44,10 @@ class Settings:
     # repr=False: a Settings object may end up in a log line or a traceback; the token must not.
     token: str | None = field(default=None, repr=False)
     db_path: Path = DEFAULT_DB_PATH
+    # PostgreSQL instead of the SQLite file, for several processes (repr=False: the URL may hold a password).
+    database_url: str | None = field(default=None, repr=False)
+    # The shards this process serves (`pitwall run --shards`); None: every shard, as Discord recommends them.
+    shards: ShardScope | None = None
     data_dir: Path = DEFAULT_DATA_DIR
     dev_guild_id: int | None = None
     log_level: str = "INFO"
@@ -51,6 +57,16 @@ class Settings:
     reminder_grace: timedelta = timedelta(hours=6)
     # Discord's global limit for this bot, requests per second: 50 unless Discord raised it for the bot.
     global_rate_limit: float = 50.0
+
+    @property
+    def database(self) -> Path | str:
+        """Where the store is: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.db_path
+
+    @property
+    def shared_database(self) -> bool:
+        """PostgreSQL: processes coordinate through the database, not a lock file beside it."""
+        return self.database_url is not None
 
     def require_token(self) -> str:
         """The token, or a SettingsError saying how to set it."""
@@ -101,11 +117,18 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     if not 1 <= rate <= 10_000:
         raise SettingsError("PITWALL_GLOBAL_RATE_LIMIT must be Discord's global limit for this bot, in requests per "
                             "second (50 unless Discord raised it).")
+    url = _optional(env, "PITWALL_DATABASE_URL")
+    if url is not None and url.startswith("sqlite:///"):
+        env["PITWALL_DB_PATH"], url = url.removeprefix("sqlite:///") or None, None
+    if url is not None and not url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("PITWALL_DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host/name) or "
+                            "sqlite:///path; leave it empty for the SQLite file PITWALL_DB_PATH.")
     db_raw = _optional(env, "PITWALL_DB_PATH")
     data_raw = _optional(env, "PITWALL_DATA_DIR")
     return Settings(
         token=_optional(env, "DISCORD_TOKEN"),
         db_path=_resolve(db_raw) if db_raw else DEFAULT_DB_PATH,
+        database_url=url,
         data_dir=_resolve(data_raw) if data_raw else DEFAULT_DATA_DIR,
         dev_guild_id=int(guild_raw) if guild_raw else None,
         log_level=level,

@@ -34,7 +34,7 @@ class Core:
         A dataset with problems is never loaded: the previous good one keeps answering (and the problems
         are logged); with no previous one, DatasetError is raised.
         """
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.database, scope=settings.shards)
         return await cls._around(store, clock, _load_dataset(store, settings, clock))
 
     @classmethod
@@ -47,14 +47,14 @@ class Core:
         """
         notes: list[str] = []
         try:
-            store = await Store.open_readonly(settings.db_path)
+            store = await Store.open_readonly(settings.database)
         except StoreMissing:
-            log.info("no database at %s: answering from %s in memory", settings.db_path, settings.data_dir)
+            log.info("no database at %s: answering from %s in memory", settings.database, settings.data_dir)
             store = await Store.open_memory()
             return await cls._around(store, clock, _load_dataset(store, settings, clock)), notes
         else:
             if await store.dataset.content_hash() != content_hash(settings.data_dir):
-                notes.append(f"{settings.data_dir} has changed since it was loaded into {settings.db_path}; "
+                notes.append(f"{settings.data_dir} has changed since it was loaded into {store.where}; "
                              "these answers come from the database. Run `pitwall data load` to load it (into the "
                              "running bot, if one is running).")
         return await cls._around(store, clock), notes

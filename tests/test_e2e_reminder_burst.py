@@ -52,8 +52,7 @@ def posted(discord: DiscordStandIn, world: dict[int, list[Channel]]) -> list[str
 
 
 async def pending_count(core: Core) -> int:
-    async with core.store.connection.execute("SELECT COUNT(*) FROM reminder WHERE state = 'pending'") as cursor:
-        row = await cursor.fetchone()
+    row = await core.store.db.fetchone("SELECT COUNT(*) FROM reminder WHERE state = 'pending'")
     return int(row[0]) if row else 0
 
 

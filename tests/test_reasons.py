@@ -10,7 +10,7 @@ import pytest
 
 from bot.i18n import using
 from bot.reasons import DISCORD_REFUSED, LEGACY, MISSING_ACCESS, PAST_GRACE, Reason, reason_text
-from bot.store.migrate import migrate
+from bot.store.sqlite import migrate
 from bot.store.store import Store
 
 
@@ -56,16 +56,16 @@ async def test_the_languages_migration_turns_stored_english_reasons_into_codes(t
                        (index + 1, f"k{index}", error))
     store = await Store.open(path)
     try:
-        async with store.connection.execute("SELECT paused_reason FROM subscription ORDER BY id") as cursor:
-            paused = [Reason.decode(row[0]) for row in await cursor.fetchall()]
+        paused = [Reason.decode(row[0]) for row in await store.db.fetchall("SELECT paused_reason FROM subscription"
+                                                                            " ORDER BY id")]
         assert paused == [Reason("admin"), Reason(MISSING_ACCESS),
                           Reason(LEGACY, {"text": "Discord refused: 403 Forbidden"})]
         with using("fr"):
             assert [r.text() for r in paused][:2] == ["mis en pause par un administrateur",
                                                       reason_text(MISSING_ACCESS)]
             assert paused[2].text() == "Discord refused: 403 Forbidden"  # kept word for word: nothing is lost
-        async with store.connection.execute("SELECT last_error FROM reminder ORDER BY id") as cursor:
-            errors = [Reason.decode(row[0]) for row in await cursor.fetchall()]
+        errors = [Reason.decode(row[0])
+                  for row in await store.db.fetchall("SELECT last_error FROM reminder ORDER BY id")]
         assert errors == [Reason("release-gone"), Reason(PAST_GRACE, {"due": "2026-11-29T09:00:00+00:00"}),
                           Reason(LEGACY, {"text": "HTTP 503 (code 0)"})]
     finally:

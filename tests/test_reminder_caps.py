@@ -39,8 +39,7 @@ async def test_custom_releases_stop_at_the_cap_but_can_still_be_changed(core: Co
 
 
 async def planned(core: Core) -> int:
-    async with core.store.connection.execute("SELECT COUNT(*) FROM reminder WHERE state = 'pending'") as cursor:
-        row = await cursor.fetchone()
+    row = await core.store.db.fetchone("SELECT COUNT(*) FROM reminder WHERE state = 'pending'")
     return int(row[0]) if row else 0
 
 

@@ -48,9 +48,7 @@ class DiscordLike:
         if self.refusing:
             raise DeliveryRefused(Reason(MISSING_PERMISSIONS))
         reminder_id, generation = (int(x) for x in nonce[6:].split("g"))
-        async with self.core.store.connection.execute(
-                "SELECT state, generation FROM reminder WHERE id = ?", (reminder_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.core.store.db.fetchone("SELECT state, generation FROM reminder WHERE id = ?", (reminder_id,))
         if row is None or tuple(row) != ("claimed", generation):
             self.stale_posts.append(f"{nonce}: row is {row}")
         seen = self.messages.get(nonce)

@@ -20,7 +20,7 @@ from bot.reminders.dispatcher import DeliveryFailed, ReminderDispatcher
 from bot.reminders.messages import OutgoingReminder
 from bot.reminders.states import NONCE_TRUST
 from bot.store import Store
-from bot.store.migrate import migrate
+from bot.store.sqlite import migrate
 from tests.conftest import utc
 from tests.test_reminder_dispatcher import ADMIN, CHANNEL, GUILD, FakePoster, dispatcher_for, settle
 
@@ -165,10 +165,8 @@ async def test_the_unconfirmed_migration_keeps_every_row_and_never_reuses_an_id(
         db.execute("DELETE FROM reminder WHERE id < 10")
     store = await Store.open(path)  # migrates to the newest version
     try:
-        async with store.connection.execute("SELECT id, state FROM reminder") as cursor:
-            assert [tuple(r) for r in await cursor.fetchall()] == [(10, "sent")]
-        async with store.connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'reminder'") as cursor:
-            assert (await cursor.fetchone()) == (10,)
+        assert await store.db.fetchall("SELECT id, state FROM reminder") == [(10, "sent")]
+        assert await store.db.fetchone("SELECT seq FROM sqlite_sequence WHERE name = 'reminder'") == (10,)
     finally:
         await store.close()
 

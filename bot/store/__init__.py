@@ -1,6 +1,7 @@
-"""The SQLite store: one database object owning the connection, numbered migrations, one repository per feature."""
+"""The store: SQLite by default, PostgreSQL for several processes; numbered migrations per backend; one repository
+per feature, with SQL written once for both backends."""
 
 from bot.store.database import StoreError, StoreMissing
-from bot.store.store import Store
+from bot.store.store import Location, Store
 
-__all__ = ["Store", "StoreError", "StoreMissing"]
+__all__ = ["Location", "Store", "StoreError", "StoreMissing"]

@@ -1,22 +1,24 @@
-"""The database: the one object that owns the connection, its transactions and its schema.
+"""The database as the repositories see it: SQL in, rows out, and transactions. One implementation per backend
+(`bot.store.sqlite`, `bot.store.postgres`); the repositories hold the SQL, written once for both.
 
-The repositories (`dataset_rows`, `state_rows`, `reminder_rows`) each take it and hold one feature's SQL;
-`bot.store.store.Store` puts them together. Nothing outside `bot.store` sees SQL.
+The SQL is the common dialect of SQLite and PostgreSQL with `?` placeholders. What differs is asked of `Dialect`:
+a list parameter, row locks, and the locks that serialise a check-then-write (a cap) across processes.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-import aiosqlite
+from bot.shards import SNOWFLAKE_SHIFT, ShardScope
 
-from bot.store.migrate import available_migrations, migrate, schema_version
-
-log = logging.getLogger(__name__)
+Params = Sequence[Any]
+Row = tuple[Any, ...]
 
 
 class StoreError(RuntimeError):
@@ -27,91 +29,104 @@ class StoreMissing(StoreError):
     """There is no database file yet."""
 
 
-class Database:
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
-        self._db = connection
-        self.path = path
-        # One connection serves every task: write transactions take turns (SQLite has one writer anyway).
-        self._write_lock = asyncio.Lock()
-        self.applied_migrations: tuple[str, ...] = ()  # by Database.open, for `pitwall db migrate` to report
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # "sqlite" or "postgresql"
+    # Appended to a SELECT that reads rows it will change: in PostgreSQL, other transactions wait for them (SQLite
+    # has one writer at a time, so it needs nothing).
+    lock_rows: str
+    # Appended to a claim: rows another process is claiming are skipped rather than waited for.
+    skip_locked_rows: str
+
+    def any_of(self, column: str) -> str:
+        """`column` is one of a list parameter (pass the list through `many`). The SQL text never depends on the
+        list's length, so the statement is prepared once."""
+        if self.name == "postgresql":
+            return f"{column} = ANY(?)"
+        return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 - a column name of the repositories
+
+    def many(self, values: Iterable[Any]) -> Any:
+        listed = list(values)
+        return listed if self.name == "postgresql" else json.dumps(listed)
+
+
+SQLITE = Dialect("sqlite", lock_rows="", skip_locked_rows="")
+POSTGRESQL = Dialect("postgresql", lock_rows=" FOR UPDATE", skip_locked_rows=" FOR UPDATE OF r SKIP LOCKED")
+
+
+def shard_clause(dialect: Dialect, guild_column: str, scope: ShardScope | None) -> tuple[str, Params]:
+    """" AND <the server is on one of the scope's shards>" and its parameters; nothing for every shard."""
+    if scope is None or scope.everything:
+        return "", ()
+    return (f" AND {dialect.any_of(f'(({guild_column} >> {SNOWFLAKE_SHIFT}) % ?)')}",
+            (scope.count, dialect.many(scope.ids)))
+
+
+def lock_key(*parts: object) -> int:
+    """A signed 64-bit key naming a lock ("guild", 123): PostgreSQL's advisory locks take one."""
+    digest = hashlib.blake2b(json.dumps(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class Reads(Protocol):
+    """What reads rows: the database itself (each statement on its own) or one transaction."""
 
     @property
-    def connection(self) -> aiosqlite.Connection:
-        """For the repositories of this package (and tests that read rows) only."""
-        return self._db
+    def dialect(self) -> Dialect: ...
 
-    @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open (creating if needed) and upgrade the database at `path`."""
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            connection = await aiosqlite.connect(path, isolation_level=None)
-        except Exception as exc:  # sqlite3 and OS errors here are about the file, not the query
-            raise StoreError(f"cannot open the database at {path}: {exc}") from exc
-        try:
-            # WAL lets readers (the console, a backup) work while the bot writes; the busy timeout rides out
-            # a concurrent writer instead of failing at once.
-            await connection.execute("PRAGMA journal_mode = WAL")
-            await connection.execute("PRAGMA foreign_keys = ON")
-            await connection.execute("PRAGMA busy_timeout = 5000")
-            await connection.execute("PRAGMA synchronous = NORMAL")
-            applied = await migrate(connection)
-        except Exception as exc:
-            await connection.close()
-            raise StoreError(f"cannot prepare the database at {path}: {exc}") from exc
-        database = cls(connection, path)
-        database.applied_migrations = tuple(applied)
-        return database
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
-    @classmethod
-    async def open_readonly(cls, path: Path) -> Database:
-        """Open an existing database for reading only: nothing is created, migrated or written.
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
-        For the offline tools, which may run beside a live bot: they must never change what it serves.
-        """
-        if not await asyncio.to_thread(path.is_file):
-            raise StoreMissing(f"there is no database at {path} yet")
-        uri = await asyncio.to_thread(lambda: path.resolve().as_uri())
-        try:
-            connection = await aiosqlite.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
-            await connection.execute("PRAGMA busy_timeout = 5000")
-            version = await schema_version(connection)
-        except Exception as exc:
-            raise StoreError(f"cannot read the database at {path}: {exc}") from exc
-        latest = available_migrations()[-1].version
-        if version != latest:
-            await connection.close()
-            raise StoreError(f"the database at {path} is at schema version {version}, this pitwall needs {latest}: "
-                             "run `pitwall db migrate` (or start the bot, which migrates)")
-        return cls(connection, path)
 
-    @classmethod
-    async def open_memory(cls) -> Database:
-        """A private database in memory, for answering offline when no database exists yet."""
-        connection = await aiosqlite.connect(":memory:", isolation_level=None)
-        await connection.execute("PRAGMA foreign_keys = ON")
-        await migrate(connection)
-        return cls(connection, Path(":memory:"))
+class Rows(Reads, Protocol):
+    """What also writes them: one transaction."""
 
-    async def close(self) -> None:
-        await self._db.close()
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; how many rows it changed."""
+        ...
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+
+class Transaction(Rows, Protocol):
+    async def serialise(self, *name: object) -> None:
+        """Hold the lock `name` until this transaction ends: writers checking the same thing (a server's cap) take
+        turns, also across processes."""
+        ...
+
+
+class Database(ABC):
+    """One open database. Reads outside a transaction run as they come; writes go through `transaction()`."""
+
+    dialect: Dialect
+    # For `pitwall db migrate` to report; set by open().
+    applied_migrations: tuple[str, ...] = ()
+
+    @property
+    @abstractmethod
+    def where(self) -> str:
+        """The database for an operator's eyes: a file path, or a URL without its password."""
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """One write transaction: committed on success, rolled back on any error. Never nest them."""
-        async with self._write_lock:
-            try:
-                await self._db.execute("BEGIN IMMEDIATE")
-                yield self._db
-            except BaseException:
-                if self._db.in_transaction:  # also when cancelled while BEGIN itself was running
-                    await self._db.rollback()
-                raise
-            else:
-                await self._db.commit()
 
+    @abstractmethod
+    async def tables(self) -> dict[str, list[str]]:
+        """Every table of the schema and its columns in order (for `db copy` and the schema tests)."""
+
+    @abstractmethod
     async def integrity_check(self) -> str:
-        """SQLite's own verdict on the file: "ok" when sound."""
-        async with self._db.execute("PRAGMA integrity_check") as cursor:
-            row = await cursor.fetchone()
-        return str(row[0]) if row else "no answer"
+        """The backend's verdict on the database: "ok" when sound."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+

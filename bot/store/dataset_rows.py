@@ -26,13 +26,17 @@ class DatasetRows:
         self._database = database
 
     async def content_hash(self) -> str | None:
-        return await reads.meta(self._database.connection, "content_hash")
+        return await reads.meta(self._database, "content_hash")
 
     async def load(self, dataset: Dataset, now: datetime) -> bool:
         """Replace the dataset's rows if its content changed. Returns whether anything was reloaded."""
         if await self.content_hash() == dataset.content_hash:
             return False
         async with self._database.transaction() as db:
+            # Two processes starting on one new dataset load it once: the second finds it loaded.
+            await db.serialise("dataset")
+            if await reads.meta(db, "content_hash") == dataset.content_hash:
+                return False
             await writes.replace_dataset(db, dataset, now)
         log.info(
             "dataset loaded: %d seasons, %d games, %d sources (hash %s)",
@@ -41,25 +45,24 @@ class DatasetRows:
         return True
 
     async def competitions(self) -> list[Competition]:
-        return await reads.competitions(self._database.connection)
+        return await reads.competitions(self._database)
 
     async def seasons(self, year: int | None = None, competition: str | None = None) -> list[Season]:
         """Seasons with their classifications, ordered by year then competition order."""
-        return await reads.seasons(self._database.connection, year=year, competition=competition)
+        return await reads.seasons(self._database, year=year, competition=competition)
 
     async def games(self) -> list[Game]:
-        return await reads.games(self._database.connection)
+        return await reads.games(self._database)
 
     async def sources(self, ids: list[str] | None = None) -> list[Source]:
-        return await reads.sources(self._database.connection, ids)
+        return await reads.sources(self._database, ids)
 
     async def announcements(self) -> dict[str, Announcement]:
         """What the dataset announces now (see bot.announcements), by key."""
-        async with self._database.connection.execute(
-                "SELECT key, revision, first_seen_at, changed_at FROM announcement"
-                " WHERE retracted_at IS NULL") as cursor:
-            return {row[0]: Announcement(row[0], row[1], datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]))
-                    for row in await cursor.fetchall()}
+        rows = await self._database.fetchall(
+            "SELECT key, revision, first_seen_at, changed_at FROM announcement WHERE retracted_at IS NULL")
+        return {row[0]: Announcement(row[0], row[1], datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]))
+                for row in rows}
 
     async def events(self) -> list[Event]:
-        return await reads.events(self._database.connection)
+        return await reads.events(self._database)

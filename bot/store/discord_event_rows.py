@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast
 
-from bot.store.database import Database
+from bot.shards import ShardScope
+from bot.store.database import Database, shard_clause
 
 # scheduled: pitwall made it and keeps it in sync; cancelled: pitwall cancelled it (Discord allows no further
 # change); dismissed: someone deleted or ended it on Discord while it was still wanted, so it is not made again.
@@ -32,14 +33,13 @@ class RememberedEvent:
 
 
 class DiscordEventRows:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, scope: ShardScope | None = None) -> None:
         self._database = database
+        self.scope = scope  # the servers whose events this process keeps (None: all)
 
     async def settings(self, guild_id: int) -> DiscordEventSettings:
-        async with self._database.connection.execute(
-                "SELECT discord_events, discord_events_paused FROM guild_settings WHERE guild_id = ?",
-                (guild_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._database.fetchone(
+            "SELECT discord_events, discord_events_paused FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if row is None:
             return DiscordEventSettings(guild_id)
         return DiscordEventSettings(guild_id, bool(row[0]), row[1])
@@ -61,17 +61,17 @@ class DiscordEventRows:
                 (reason, now.isoformat(), guild_id))
 
     async def enabled_guilds(self, *, include_paused: bool = False) -> list[int]:
-        sql = "SELECT guild_id FROM guild_settings WHERE discord_events = 1"
+        """The servers that opted in, among those this process serves."""
+        shards, params = shard_clause(self._database.dialect, "guild_id", self.scope)
+        sql = "SELECT guild_id FROM guild_settings WHERE discord_events = 1" + shards  # noqa: S608 - constants
         if not include_paused:
             sql += " AND discord_events_paused IS NULL"
-        async with self._database.connection.execute(sql + " ORDER BY guild_id") as cursor:
-            return [int(row[0]) for row in await cursor.fetchall()]
+        return [int(row[0]) for row in await self._database.fetchall(sql + " ORDER BY guild_id", params)]
 
     async def remembered(self, guild_id: int) -> dict[str, RememberedEvent]:
-        async with self._database.connection.execute(
-                "SELECT subject_key, discord_id, digest, state, updated_at FROM discord_event WHERE guild_id = ?",
-                (guild_id,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._database.fetchall(
+            "SELECT subject_key, discord_id, digest, state, updated_at FROM discord_event WHERE guild_id = ?",
+            (guild_id,))
         return {r[0]: RememberedEvent(guild_id, r[0], int(r[1]), r[2], cast(RememberedState, r[3]),
                                       datetime.fromisoformat(r[4])) for r in rows}
 
@@ -93,5 +93,4 @@ class DiscordEventRows:
     async def forget_guild(self, guild_id: int) -> int:
         """Every remembered event of a server (it removed the bot, or turned the feature off)."""
         async with self._database.transaction() as db:
-            cursor = await db.execute("DELETE FROM discord_event WHERE guild_id = ?", (guild_id,))
-            return cursor.rowcount
+            return await db.execute("DELETE FROM discord_event WHERE guild_id = ?", (guild_id,))

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import date, time
-from typing import Any, cast
-
-import aiosqlite
+from typing import Any
 
 from bot.dataset.model import (
     Competition,
@@ -22,26 +20,27 @@ from bot.dataset.model import (
     Season,
     Source,
 )
+from bot.store.database import Params, Reads, Row
 
 
-async def _rows(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-    async with db.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+async def _rows(db: Reads, sql: str, params: Params = ()) -> list[Row]:
+    return await db.fetchall(sql, params)
 
 
-async def meta(db: aiosqlite.Connection, key: str) -> str | None:
+async def meta(db: Reads, key: str) -> str | None:
     rows = await _rows(db, "SELECT value FROM dataset_meta WHERE key = ?", (key,))
     return str(rows[0][0]) if rows else None
 
 
-async def state(db: aiosqlite.Connection, key: str) -> str | None:
+async def state(db: Reads, key: str) -> str | None:
     rows = await _rows(db, "SELECT value FROM app_state WHERE key = ?", (key,))
     return str(rows[0][0]) if rows else None
 
 
-async def competitions(db: aiosqlite.Connection) -> list[Competition]:
+async def competitions(db: Reads) -> list[Competition]:
     aliases: dict[str, list[str]] = defaultdict(list)
-    for slug, alias in await _rows(db, "SELECT competition, alias FROM competition_alias ORDER BY rowid"):
+    for slug, alias in await _rows(db, "SELECT competition, alias FROM competition_alias"
+                                       " ORDER BY competition, ordinal"):
         aliases[slug].append(alias)
     return [
         Competition(slug, name, name_fr, kind, tuple(aliases[slug]), order)
@@ -51,24 +50,31 @@ async def competitions(db: aiosqlite.Connection) -> list[Competition]:
     ]
 
 
-async def seasons(db: aiosqlite.Connection, year: int | None, competition: str | None) -> list[Season]:
+async def seasons(db: Reads, year: int | None, competition: str | None) -> list[Season]:
+    where: list[str] = []
+    params: list[Any] = []
+    if year is not None:
+        where.append("s.year = ?")
+        params.append(year)
+    if competition is not None:
+        where.append("s.competition = ?")
+        params.append(competition)
     season_rows = await _rows(
         db,
-        "SELECT s.id, s.year, s.competition, s.title, s.series, s.status, s.format, s.world_final_date,"
+        "SELECT s.id, s.year, s.competition, s.title, s.series, s.status, s.format, s.world_final_date,"  # noqa: S608 - constants only
         " s.world_final_venue, s.unconfirmed_positions, s.competition_name"
         " FROM season s JOIN competition c ON c.slug = s.competition"
-        " WHERE (:year IS NULL OR s.year = :year) AND (:competition IS NULL OR s.competition = :competition)"
-        " ORDER BY s.year, c.sort_order",
-        cast(Any, {"year": year, "competition": competition}),
+        f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY s.year, c.sort_order",
+        params,
     )
     if not season_rows:
         return []
-    # The id list travels as one JSON parameter, so the SQL text never changes with the number of seasons.
-    ids = (json.dumps([row[0] for row in season_rows]),)
+    # The id list travels as one parameter, so the SQL text never changes with the number of seasons.
+    ids = (db.dialect.many(row[0] for row in season_rows),)
     season_sources: dict[int, list[str]] = defaultdict(list)
     for season_id, source_id in await _rows(
         db,
-        "SELECT season_id, source_id FROM season_source WHERE season_id IN (SELECT value FROM json_each(?))"
+        f"SELECT season_id, source_id FROM season_source WHERE {db.dialect.any_of('season_id')}"  # noqa: S608
         " ORDER BY ordinal",
         ids,
     ):
@@ -91,28 +97,28 @@ async def seasons(db: aiosqlite.Connection, year: int | None, competition: str |
     return result
 
 
-async def _placings(db: aiosqlite.Connection, ids: tuple[str]) -> dict[tuple[int, str], list[Placing]]:
+async def _placings(db: Reads, ids: Params) -> dict[tuple[int, str], list[Placing]]:
     members: dict[int, list[Member]] = defaultdict(list)
     for placing_id, name, country in await _rows(
         db,
-        "SELECT m.placing_id, m.name, m.country FROM placing_member m JOIN placing p ON p.id = m.placing_id"
-        " WHERE p.season_id IN (SELECT value FROM json_each(?)) ORDER BY m.placing_id, m.ordinal",
+        "SELECT m.placing_id, m.name, m.country FROM placing_member m JOIN placing p ON p.id = m.placing_id"  # noqa: S608 - constants only
+        f" WHERE {db.dialect.any_of('p.season_id')} ORDER BY m.placing_id, m.ordinal",
         ids,
     ):
         members[placing_id].append(Member(name, country))
     sources: dict[int, list[str]] = defaultdict(list)
     for placing_id, source_id in await _rows(
         db,
-        "SELECT s.placing_id, s.source_id FROM placing_source s JOIN placing p ON p.id = s.placing_id"
-        " WHERE p.season_id IN (SELECT value FROM json_each(?)) ORDER BY s.placing_id, s.ordinal",
+        "SELECT s.placing_id, s.source_id FROM placing_source s JOIN placing p ON p.id = s.placing_id"  # noqa: S608 - constants only
+        f" WHERE {db.dialect.any_of('p.season_id')} ORDER BY s.placing_id, s.ordinal",
         ids,
     ):
         sources[placing_id].append(source_id)
     grouped: dict[tuple[int, str], list[Placing]] = defaultdict(list)
     for placing_id, season_id, classification, position, name, country, team, manufacturer, note in await _rows(
         db,
-        "SELECT id, season_id, classification, position, name, country, team, manufacturer, note FROM placing"
-        " WHERE season_id IN (SELECT value FROM json_each(?)) ORDER BY season_id, classification, position, ordinal",
+        "SELECT id, season_id, classification, position, name, country, team, manufacturer, note FROM placing"  # noqa: S608 - constants only
+        f" WHERE {db.dialect.any_of('season_id')} ORDER BY season_id, classification, position, ordinal",
         ids,
     ):
         grouped[(season_id, classification)].append(
@@ -122,9 +128,9 @@ async def _placings(db: aiosqlite.Connection, ids: tuple[str]) -> dict[tuple[int
     return grouped
 
 
-async def games(db: aiosqlite.Connection) -> list[Game]:
+async def games(db: Reads) -> list[Game]:
     aliases: dict[str, list[str]] = defaultdict(list)
-    for slug, alias in await _rows(db, "SELECT game, alias FROM game_alias ORDER BY rowid"):
+    for slug, alias in await _rows(db, "SELECT game, alias FROM game_alias ORDER BY game, ordinal"):
         aliases[slug].append(alias)
     sources: dict[str, list[str]] = defaultdict(list)
     for key, source_id in await _rows(
@@ -149,21 +155,21 @@ async def games(db: aiosqlite.Connection) -> list[Game]:
     ]
 
 
-async def sources(db: aiosqlite.Connection, ids: list[str] | None) -> list[Source]:
+async def sources(db: Reads, ids: list[str] | None) -> list[Source]:
     """The sources named by `ids`, in that order (every source, by id, when `ids` is None)."""
-    rows = await _rows(
-        db,
-        "SELECT id, url, publisher, title, published, read, language, copy_url, citation_only FROM source"
-        " WHERE :ids IS NULL OR id IN (SELECT value FROM json_each(:ids)) ORDER BY id",
-        cast(Any, {"ids": None if ids is None else json.dumps(ids)}),
-    )
+    columns = "SELECT id, url, publisher, title, published, read, language, copy_url, citation_only FROM source"
+    if ids is None:
+        rows = await _rows(db, f"{columns} ORDER BY id")
+    else:
+        rows = await _rows(db, f"{columns} WHERE {db.dialect.any_of('id')} ORDER BY id",
+                           (db.dialect.many(ids),))
     found = {row[0]: Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6], row[7],
                             bool(row[8]))
              for row in rows}
     return list(found.values()) if ids is None else [found[i] for i in ids if i in found]
 
 
-async def events(db: aiosqlite.Connection) -> list[Event]:
+async def events(db: Reads) -> list[Event]:
     found = []
     for (id_, season, name, kind, competitions_, online, city, venue, country, start, end, zone, status, moved_from,
          moved_place, note, sources_, results) in await _rows(

@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
-import aiosqlite
-
 from bot.reasons import OUTCOME_UNKNOWN
 from bot.reminders.model import (
     CUSTOM_PREFIX,
@@ -32,10 +30,12 @@ from bot.reminders.states import (
     SENT,
     Outcome,
 )
-from bot.store.database import Database
+from bot.shards import ShardScope
+from bot.store.database import Database, Params, Row, Transaction, shard_clause
 from bot.store.state_rows import StateRows
 
-_REMINDER_COLUMNS = ("r.id, r.subscription_id, r.release_key, r.offset, r.release_on, r.anchor_at, r.due_at,"
+# "offset" is quoted: PostgreSQL reserves the word.
+_REMINDER_COLUMNS = ('r.id, r.subscription_id, r.release_key, r."offset", r.release_on, r.anchor_at, r.due_at,'
                      " r.attempt_at, r.state, r.generation, r.attempts, r.sent_at, r.message_id, r.last_error,"
                      " r.first_sent_at")
 _REMINDER_WIDTH = 15
@@ -69,13 +69,14 @@ def _reminder(row: Iterable[Any]) -> Reminder:
 
 
 class ReminderRows:
-    def __init__(self, database: Database, state: StateRows) -> None:
+    def __init__(self, database: Database, state: StateRows, scope: ShardScope | None = None) -> None:
         self._store = database
         self._state = state
+        # The servers whose reminders this process delivers (None: all of them).
+        self.scope = scope
 
-    async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        async with self._store.connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    async def _rows(self, sql: str, params: Params = ()) -> list[Row]:
+        return await self._store.fetchall(sql, params)
 
     async def install_id(self, now: datetime) -> str:
         """This database's random id, made once: part of every nonce, so that two databases on one bot token
@@ -120,12 +121,12 @@ class ReminderRows:
         async with self._store.transaction() as db:
             changed = 0
             for guild_id, locale in locales.items():
-                cursor = await db.execute(
+                changed += await db.execute(
                     "INSERT INTO guild_settings (guild_id, discord_locale, updated_at) VALUES (?, ?, ?)"
                     " ON CONFLICT (guild_id) DO UPDATE SET discord_locale = excluded.discord_locale,"
-                    " updated_at = excluded.updated_at WHERE discord_locale IS NOT excluded.discord_locale",
-                    (guild_id, locale, _iso(now)))
-                changed += cursor.rowcount
+                    " updated_at = excluded.updated_at"
+                    " WHERE guild_settings.discord_locale IS NULL OR guild_settings.discord_locale <> ?",
+                    (guild_id, locale, _iso(now), locale))
             return changed
 
     # Custom releases -----------------------------------------------------------------------------------
@@ -142,9 +143,10 @@ class ReminderRows:
         """Add or change a server's release; a new one past `limit` raises CapReached (counted in the same
         transaction as the insert, so a burst of adds cannot pass the cap)."""
         async with self._store.transaction() as db:
-            async with db.execute("SELECT COUNT(*), SUM(slug = ?) FROM custom_release WHERE guild_id = ?",
-                                  (slug, guild_id)) as cursor:
-                count, exists = await cursor.fetchone() or (0, 0)
+            await db.serialise("guild", guild_id)  # the count and the insert, one server's writers in turn
+            count, exists = await db.fetchone(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN slug = ? THEN 1 ELSE 0 END), 0) FROM custom_release"
+                " WHERE guild_id = ?", (slug, guild_id)) or (0, 0)
             if not exists and count >= limit:
                 raise CapReached("custom releases", limit)
             await db.execute(
@@ -158,10 +160,10 @@ class ReminderRows:
 
     async def delete_custom_release(self, guild_id: int, slug: str) -> bool:
         async with self._store.transaction() as db:
-            cursor = await db.execute("DELETE FROM custom_release WHERE guild_id = ? AND slug = ?", (guild_id, slug))
+            deleted = await db.execute("DELETE FROM custom_release WHERE guild_id = ? AND slug = ?", (guild_id, slug))
             await db.execute("DELETE FROM subscription WHERE guild_id = ? AND target = ?",
                              (guild_id, f"{CUSTOM_PREFIX}{slug}"))
-            return cursor.rowcount > 0
+            return deleted > 0
 
     # Subscriptions -------------------------------------------------------------------------------------
 
@@ -172,27 +174,35 @@ class ReminderRows:
         """The subscription and its planned reminders, together or not at all. Past `limit` subscriptions or
         `reminder_limit` planned reminders in the server, CapReached (counted inside this transaction)."""
         async with self._store.transaction() as db:
-            async with db.execute("SELECT COUNT(*) FROM subscription WHERE guild_id = ?", (guild_id,)) as cursor:
-                (subscriptions,) = await cursor.fetchone() or (0,)
+            await db.serialise("guild", guild_id)  # the counts and the inserts, one server's writers in turn
+            (subscriptions,) = await db.fetchone("SELECT COUNT(*) FROM subscription WHERE guild_id = ?",
+                                                 (guild_id,)) or (0,)
             if subscriptions >= limit:
                 raise CapReached("reminder subscriptions", limit)
             if await _planned_count(db, guild_id) + sum(p.due_at > now for p in planned) > reminder_limit:
                 raise CapReached("planned reminders", reminder_limit)
-            cursor = await db.execute(
+            inserted = await db.fetchone(
                 "INSERT INTO subscription (guild_id, channel_id, target, offsets, role_id, created_by, created_at,"
-                " notify_cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " notify_cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (guild_id, channel_id, target, json.dumps(list(offsets)), role_id, by, _iso(now),
                  int(notify_cancelled)),
             )
-            assert cursor.lastrowid is not None
-            await _apply_plan(db, cursor.lastrowid, planned, now)
-            return Subscription(cursor.lastrowid, guild_id, channel_id, target, offsets, role_id, by, now,
+            assert inserted is not None
+            subscription_id = int(inserted[0])
+            await _apply_plan(db, subscription_id, planned, now)
+            return Subscription(subscription_id, guild_id, channel_id, target, offsets, role_id, by, now,
                                 notify_cancelled=notify_cancelled)
 
     async def subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
+        """One server's subscriptions; with no server, those of every server this process serves."""
+        params: Params
+        if guild_id is not None:
+            where, params = "s.guild_id = ?", (guild_id,)
+        else:
+            where, params = shard_clause(self._store.dialect, "s.guild_id", self.scope)
+            where = "1 = 1" + where
         rows = await self._rows(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscription s"  # noqa: S608 - a constant column list
-            " WHERE (:guild IS NULL OR s.guild_id = :guild) ORDER BY s.id", {"guild": guild_id})  # type: ignore[arg-type]
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscription s WHERE {where} ORDER BY s.id", params)  # noqa: S608
         return [_subscription(row) for row in rows]
 
     async def subscription(self, subscription_id: int, guild_id: int) -> Subscription | None:
@@ -203,9 +213,8 @@ class ReminderRows:
 
     async def remove_subscription(self, subscription_id: int, guild_id: int) -> bool:
         async with self._store.transaction() as db:
-            cursor = await db.execute("DELETE FROM subscription WHERE id = ? AND guild_id = ?",
-                                      (subscription_id, guild_id))
-            return cursor.rowcount > 0
+            return await db.execute("DELETE FROM subscription WHERE id = ? AND guild_id = ?",
+                                    (subscription_id, guild_id)) > 0
 
     async def set_paused(self, subscription_id: int, reason: str | None, now: datetime) -> None:
         async with self._store.transaction() as db:
@@ -214,16 +223,15 @@ class ReminderRows:
 
     async def forget_channel(self, channel_id: int) -> int:
         async with self._store.transaction() as db:
-            cursor = await db.execute("DELETE FROM subscription WHERE channel_id = ?", (channel_id,))
-            return cursor.rowcount
+            return await db.execute("DELETE FROM subscription WHERE channel_id = ?", (channel_id,))
 
     async def forget_guild(self, guild_id: int) -> int:
         """Everything a server owns: subscriptions (and their reminders), custom releases, settings."""
         async with self._store.transaction() as db:
-            cursor = await db.execute("DELETE FROM subscription WHERE guild_id = ?", (guild_id,))
+            removed = await db.execute("DELETE FROM subscription WHERE guild_id = ?", (guild_id,))
             await db.execute("DELETE FROM custom_release WHERE guild_id = ?", (guild_id,))
             await db.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
-            return cursor.rowcount
+            return removed
 
     async def statuses(self, guild_id: int) -> list[SubscriptionStatus]:
         subscriptions = await self.subscriptions(guild_id)
@@ -231,8 +239,9 @@ class ReminderRows:
             row[0]: row[1:]
             for row in await self._rows(
                 "SELECT r.subscription_id, MIN(CASE WHEN r.state IN ('pending', 'claimed') THEN r.due_at END),"
-                " SUM(r.state IN ('pending', 'claimed')), SUM(r.state = 'sent'), SUM(r.state = 'missed'),"
-                " SUM(r.state = 'unconfirmed')"
+                " COUNT(CASE WHEN r.state IN ('pending', 'claimed') THEN 1 END), COUNT(CASE WHEN r.state = 'sent'"
+                " THEN 1 END), COUNT(CASE WHEN r.state = 'missed' THEN 1 END),"
+                " COUNT(CASE WHEN r.state = 'unconfirmed' THEN 1 END)"
                 " FROM reminder r JOIN subscription s ON s.id = r.subscription_id WHERE s.guild_id = ?"
                 " GROUP BY r.subscription_id", (guild_id,))
         }
@@ -251,9 +260,10 @@ class ReminderRows:
             await _apply_plan(db, subscription_id, planned, now)
 
     async def next_attempt_at(self) -> datetime | None:
+        shards, params = shard_clause(self._store.dialect, "s.guild_id", self.scope)
         rows = await self._rows(
-            "SELECT MIN(r.attempt_at) FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
-            " WHERE r.state = 'pending' AND s.paused_reason IS NULL")
+            "SELECT MIN(r.attempt_at) FROM reminder r JOIN subscription s ON s.id = r.subscription_id"  # noqa: S608 - constants only
+            f" WHERE r.state = 'pending' AND s.paused_reason IS NULL{shards}", params)
         return _instant(rows[0][0]) if rows else None
 
     async def claim_due(self, now: datetime, limit: int) -> list[Delivery]:
@@ -262,38 +272,38 @@ class ReminderRows:
         Channels take turns (each channel's earliest first, then each one's second, ...): Discord limits posts
         per channel, so a batch spread over many channels is sent at the global pace instead of waiting on one.
         """
+        shards, shard_params = shard_clause(self._store.dialect, "s.guild_id", self.scope)
         async with self._store.transaction() as db:
-            async with db.execute(
-                "UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1,"
-                " first_sent_at = COALESCE(first_sent_at, ?) WHERE id IN ("
-                " SELECT id FROM (SELECT r.id, r.attempt_at, ROW_NUMBER() OVER ("
-                "  PARTITION BY s.channel_id ORDER BY r.attempt_at, r.id) AS turn"
-                "  FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
-                "  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL)"
-                " ORDER BY turn, attempt_at, id LIMIT ?) RETURNING id",
-                    (_iso(now), _iso(now), _iso(now), limit)) as cursor:
-                ids = [row[0] for row in await cursor.fetchall()]
+            # PostgreSQL: the due rows are locked, and rows another transaction holds are skipped, never waited for.
+            rows = await db.fetchall(
+                "WITH due AS (SELECT r.id, r.attempt_at, s.channel_id FROM reminder r"  # noqa: S608 - constants only
+                "  JOIN subscription s ON s.id = r.subscription_id"
+                f"  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL{shards}"
+                f"  {db.dialect.skip_locked_rows}),"
+                " turns AS (SELECT id, attempt_at, ROW_NUMBER() OVER ("
+                "  PARTITION BY channel_id ORDER BY attempt_at, id) AS turn FROM due)"
+                " UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1,"
+                " first_sent_at = COALESCE(first_sent_at, ?)"
+                " WHERE id IN (SELECT id FROM turns ORDER BY turn, attempt_at, id LIMIT ?) RETURNING id",
+                (_iso(now), *shard_params, _iso(now), _iso(now), limit))
             # Read in the same transaction: if this fails, the claim is rolled back rather than left behind.
-            return await self._deliveries("r.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+            return await _deliveries(db, db.dialect.any_of("r.id"), (db.dialect.many(row[0] for row in rows),))
 
     async def in_flight(self) -> list[Delivery]:
-        """Reminders claimed but never settled: a previous process stopped mid-delivery."""
-        return await self._deliveries("r.state = 'claimed'", ())
+        """Reminders claimed but never settled: a previous process (on these shards) stopped mid-delivery."""
+        shards, params = shard_clause(self._store.dialect, "s.guild_id", self.scope)
+        return await _deliveries(self._store, "r.state = 'claimed'" + shards, params)
 
     async def unconfirm_claims(self, first_sent_before: datetime) -> int:
         """The `unconfirmed` transition, at start-up: claims a stopped process left whose nonce was first used
         before `first_sent_before` may or may not have reached Discord, whose nonce window is over: never re-sent."""
+        shards, params = shard_clause(self._store.dialect, "s.guild_id", self.scope)
         async with self._store.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE reminder SET state = 'unconfirmed', last_error = ? WHERE state = 'claimed'"
-                " AND COALESCE(first_sent_at, claimed_at) < ?", (OUTCOME_UNKNOWN, _iso(first_sent_before)))
-            return cursor.rowcount
-
-    async def _deliveries(self, where: str, params: tuple[Any, ...]) -> list[Delivery]:
-        rows = await self._rows(
-            f"SELECT {_REMINDER_COLUMNS}, {_SUBSCRIPTION_COLUMNS} FROM reminder r"  # noqa: S608 - constants only
-            f" JOIN subscription s ON s.id = r.subscription_id WHERE {where} ORDER BY r.attempt_at, r.id", params)
-        return [Delivery(_reminder(row[:_REMINDER_WIDTH]), _subscription(row[_REMINDER_WIDTH:])) for row in rows]
+            return await db.execute(
+                "UPDATE reminder SET state = 'unconfirmed', last_error = ? WHERE state = 'claimed'"  # noqa: S608 - constants only
+                " AND COALESCE(first_sent_at, claimed_at) < ? AND subscription_id IN ("
+                f" SELECT s.id FROM subscription s WHERE 1 = 1{shards})",
+                (OUTCOME_UNKNOWN, _iso(first_sent_before), *params))
 
     async def reminders(self, subscription_id: int) -> list[Reminder]:
         rows = await self._rows(
@@ -304,11 +314,12 @@ class ReminderRows:
     async def release_claims(self, ids: Iterable[int]) -> int:
         """The `release` transition for claims known not to have been sent (nothing read, nothing posted)."""
         async with self._store.transaction() as db:
-            cursor = await db.execute(
+            return await db.execute(
                 # A release moved meanwhile has a later due time than the claim's attempt: wait for it.
-                "UPDATE reminder SET state = 'pending', first_sent_at = NULL, attempt_at = MAX(attempt_at, due_at)"
-                " WHERE state = 'claimed' AND id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
-            return cursor.rowcount
+                "UPDATE reminder SET state = 'pending', first_sent_at = NULL,"  # noqa: S608 - constants only
+                " attempt_at = CASE WHEN attempt_at > due_at THEN attempt_at ELSE due_at END"
+                f" WHERE state = 'claimed' AND {db.dialect.any_of('id')}",
+                (db.dialect.many(sorted(ids)),))
 
     async def settle(self, reminder: Reminder, outcome: Outcome, *values: Any,
                      pause: tuple[int, str, datetime] | None = None) -> bool:
@@ -321,19 +332,20 @@ class ReminderRows:
         generation: Discord refused the channel, not the date.
         """
         async with self._store.transaction() as db:
-            cursor = await db.execute(
-                f"UPDATE reminder SET state = ?, {outcome.assignments}"  # noqa: S608 - a constant of states.py
-                " WHERE id = ? AND generation = ? AND state = 'claimed'",
-                (outcome.state, *values, reminder.id, reminder.generation))
-            applied = cursor.rowcount == 1
-            if not applied:
-                await db.execute("UPDATE reminder SET state = 'pending', attempt_at = due_at, attempts = 0"
-                                 " WHERE id = ? AND state = 'claimed' AND generation != ?",
-                                 (reminder.id, reminder.generation))
             if pause is not None:
+                # First, as everywhere: a subscription's row is locked before its reminders' (no deadlock with a
+                # re-plan in another PostgreSQL transaction).
                 subscription_id, reason, now = pause
                 await db.execute("UPDATE subscription SET paused_reason = ?, paused_at = ? WHERE id = ?",
                                  (reason, _iso(now), subscription_id))
+            applied = await db.execute(
+                f"UPDATE reminder SET state = ?, {outcome.assignments}"  # noqa: S608 - a constant of states.py
+                " WHERE id = ? AND generation = ? AND state = 'claimed'",
+                (outcome.state, *values, reminder.id, reminder.generation)) == 1
+            if not applied:
+                await db.execute("UPDATE reminder SET state = 'pending', attempt_at = due_at, attempts = 0"
+                                 " WHERE id = ? AND state = 'claimed' AND generation <> ?",
+                                 (reminder.id, reminder.generation))
             return applied
 
     async def mark_sent(self, reminder: Reminder, message_id: int | None, now: datetime) -> bool:
@@ -361,15 +373,21 @@ class CapReached(Exception):
         self.what, self.limit = what, limit
 
 
-async def _planned_count(db: aiosqlite.Connection, guild_id: int) -> int:
-    async with db.execute(
-            "SELECT COUNT(*) FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
-            " WHERE s.guild_id = ? AND r.state IN ('pending', 'claimed')", (guild_id,)) as cursor:
-        row = await cursor.fetchone()
+async def _deliveries(db: Database | Transaction, where: str, params: Params) -> list[Delivery]:
+    rows = await db.fetchall(
+        f"SELECT {_REMINDER_COLUMNS}, {_SUBSCRIPTION_COLUMNS} FROM reminder r"  # noqa: S608 - constants only
+        f" JOIN subscription s ON s.id = r.subscription_id WHERE {where} ORDER BY r.attempt_at, r.id", params)
+    return [Delivery(_reminder(row[:_REMINDER_WIDTH]), _subscription(row[_REMINDER_WIDTH:])) for row in rows]
+
+
+async def _planned_count(db: Transaction, guild_id: int) -> int:
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
+        " WHERE s.guild_id = ? AND r.state IN ('pending', 'claimed')", (guild_id,))
     return int(row[0]) if row else 0
 
 
-async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: list[PlannedReminder],
+async def _apply_plan(db: Transaction, subscription_id: int, planned: list[PlannedReminder],
                       now: datetime) -> None:
     """Make a subscription's reminders match `planned`.
 
@@ -380,13 +398,13 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
       reminder time: that would post it twice), and only if the new due time is still ahead.
     - A pending reminder no longer planned is cancelled; a cancelled one planned again is re-armed.
     """
-    async with db.execute("SELECT 1 FROM subscription WHERE id = ?", (subscription_id,)) as cursor:
-        if await cursor.fetchone() is None:
-            return  # removed meanwhile (a command, or its channel was deleted)
-    async with db.execute(
-        "SELECT id, release_key, offset, release_on, anchor_at, due_at, state FROM reminder"
-        " WHERE subscription_id = ?", (subscription_id,)) as cursor:
-        existing = {(row[1], row[2]): row for row in await cursor.fetchall()}
+    # PostgreSQL: the subscription, then its reminders, are locked until the plan is applied, so a claim skips them
+    # and another process re-planning the same subscription waits, then sees this plan.
+    if await db.fetchone(f"SELECT 1 FROM subscription WHERE id = ?{db.dialect.lock_rows}", (subscription_id,)) is None:  # noqa: S608 - constants only
+        return  # removed meanwhile (a command, or its channel was deleted)
+    existing = {(row[1], row[2]): row for row in await db.fetchall(
+        'SELECT id, release_key, "offset", release_on, anchor_at, due_at, state FROM reminder'  # noqa: S608 - constants only
+        f" WHERE subscription_id = ?{db.dialect.lock_rows}", (subscription_id,))}
     wanted = {(p.release_key, p.offset): p for p in planned}
     for key, plan in wanted.items():
         row = existing.get(key)
@@ -401,7 +419,7 @@ async def _apply_plan(db: aiosqlite.Connection, subscription_id: int, planned: l
         if row is None:
             if ahead:
                 await db.execute(
-                    "INSERT INTO reminder (subscription_id, release_key, offset, release_on, anchor_at, due_at,"
+                    'INSERT INTO reminder (subscription_id, release_key, "offset", release_on, anchor_at, due_at,'
                     " attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
                     (subscription_id, plan.release_key, plan.offset, plan.release_on, anchor, due, due))
             continue

@@ -14,7 +14,7 @@ class StateRows:
         self._database = database
 
     async def get(self, key: str) -> str | None:
-        return await reads.state(self._database.connection, key)
+        return await reads.state(self._database, key)
 
     async def set(self, key: str, value: str, now: datetime) -> None:
         async with self._database.transaction() as db:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.announcements import Recorded, announcements_of, changes
 from bot.dataset.model import Dataset, EventResult, Placing
+from bot.store.database import Rows, Transaction
 
 # Children go with their parents through ON DELETE CASCADE; only dataset tables are listed here.
 _DATASET_TABLES = ("event", "game", "season", "competition", "source", "dataset_meta")
 
 
-async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datetime) -> None:
+async def replace_dataset(db: Transaction, dataset: Dataset, now: datetime) -> None:
     for table in _DATASET_TABLES:
         await db.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants above
     await db.executemany(
@@ -32,18 +31,20 @@ async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datet
             (competition.slug, competition.name, competition.name_fr, competition.kind, competition.order),
         )
         await db.executemany(
-            "INSERT INTO competition_alias (competition, alias) VALUES (?, ?)",
-            [(competition.slug, alias) for alias in dict.fromkeys(competition.aliases)],
+            "INSERT INTO competition_alias (competition, alias, ordinal) VALUES (?, ?, ?)",
+            [(competition.slug, alias, i) for i, alias in enumerate(dict.fromkeys(competition.aliases))],
         )
     for season in dataset.seasons:
-        cursor = await db.execute(
+        inserted = await db.fetchone(
             "INSERT INTO season (year, competition, title, series, status, format, world_final_date,"
-            " world_final_venue, unconfirmed_positions, competition_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " world_final_venue, unconfirmed_positions, competition_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             (season.year, season.competition, season.title, season.series, season.status, season.format,
              season.world_final_date.isoformat() if season.world_final_date else None, season.world_final_venue,
              json.dumps(list(season.unconfirmed_positions)), season.competition_name),
         )
-        season_id = cursor.lastrowid
+        assert inserted is not None
+        season_id = inserted[0]
         await db.executemany(
             "INSERT INTO season_source (season_id, source_id, ordinal) VALUES (?, ?, ?)",
             [(season_id, source, i) for i, source in enumerate(dict.fromkeys(season.sources))],
@@ -58,8 +59,8 @@ async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datet
             (game.slug, game.title, game.kind, game.parent, game.developer, game.publisher, order),
         )
         await db.executemany(
-            "INSERT INTO game_alias (game, alias) VALUES (?, ?)",
-            [(game.slug, alias) for alias in dict.fromkeys(game.aliases)],
+            "INSERT INTO game_alias (game, alias, ordinal) VALUES (?, ?, ?)",
+            [(game.slug, alias, i) for i, alias in enumerate(dict.fromkeys(game.aliases))],
         )
         for ordinal, release in enumerate(game.releases):
             await db.execute(
@@ -93,13 +94,12 @@ async def replace_dataset(db: aiosqlite.Connection, dataset: Dataset, now: datet
     )
 
 
-async def note_announcements(db: aiosqlite.Connection, digests: dict[str, str], now: datetime) -> None:
+async def note_announcements(db: Transaction, digests: dict[str, str], now: datetime) -> None:
     """Record what the dataset announces (the rules are `bot.announcements.changes`), in the load's transaction."""
-    async with db.execute("SELECT key, digest, revision, first_seen_at, changed_at, retracted_at"
-                          " FROM announcement") as cursor:
-        recorded = {row[0]: Recorded(row[1], row[2], datetime.fromisoformat(row[3]), datetime.fromisoformat(row[4]),
-                                     datetime.fromisoformat(row[5]) if row[5] else None)
-                    for row in await cursor.fetchall()}
+    rows = await db.fetchall("SELECT key, digest, revision, first_seen_at, changed_at, retracted_at"  # noqa: S608 - constants only
+                             f" FROM announcement{db.dialect.lock_rows}")
+    recorded = {row[0]: Recorded(row[1], row[2], datetime.fromisoformat(row[3]), datetime.fromisoformat(row[4]),
+                                 datetime.fromisoformat(row[5]) if row[5] else None) for row in rows}
     await db.executemany(
         "INSERT INTO announcement (key, digest, revision, first_seen_at, changed_at, retracted_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET digest = excluded.digest,"
@@ -119,15 +119,16 @@ def _result_json(result: EventResult) -> dict[str, object]:
 
 
 async def _insert_placing(
-    db: aiosqlite.Connection, season_id: int | None, classification: str, ordinal: int, row: Placing
+    db: Transaction, season_id: int, classification: str, ordinal: int, row: Placing
 ) -> None:
-    cursor = await db.execute(
+    inserted = await db.fetchone(
         "INSERT INTO placing (season_id, classification, ordinal, position, name, country, team, manufacturer,"
-        " note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (season_id, classification, ordinal, row.position, row.name, row.country, row.team, row.manufacturer,
          row.note),
     )
-    placing_id = cursor.lastrowid
+    assert inserted is not None
+    placing_id = inserted[0]
     await db.executemany(
         "INSERT INTO placing_member (placing_id, ordinal, name, country) VALUES (?, ?, ?, ?)",
         [(placing_id, i, member.name, member.country) for i, member in enumerate(row.members)],
@@ -138,7 +139,7 @@ async def _insert_placing(
     )
 
 
-async def set_state(db: aiosqlite.Connection, key: str, value: str, now: datetime) -> None:
+async def set_state(db: Rows, key: str, value: str, now: datetime) -> None:
     await db.execute(
         "INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
