@@ -2,6 +2,7 @@
 of discord.py bots. See tests/README.md."""
 
 from .contract import Refusal
+from .gateway import shard_of
 from .model import (
     ADMINISTRATOR,
     CREATE_EVENTS,
@@ -20,7 +21,7 @@ from .model import (
     Role,
     User,
 )
-from .scenario import ContractViolation, DiscordStandIn, InteractionResult, InteractionTimeout
+from .scenario import ContractViolation, DiscordStandIn, InteractionResult, InteractionTimeout, ShardSession
 
 __all__ = [
     "ADMINISTRATOR",
@@ -43,5 +44,7 @@ __all__ = [
     "Refusal",
     "RequestRecord",
     "Role",
+    "ShardSession",
     "User",
+    "shard_of",
 ]

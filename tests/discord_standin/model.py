@@ -390,6 +390,9 @@ class RecordedMessage:
     attachments: list[str] = field(default_factory=list)
     interaction_id: int | None = None
     guild_id: int | None = None
+    # Channel messages (POST /channels/{id}/messages): label of the bot token that created it ("main", or one
+    # from DiscordStandIn.issue_token). None for interaction responses and follow-ups (interaction token).
+    posted_by: str | None = None
 
     @property
     def content(self) -> str:
@@ -517,3 +520,4 @@ class RequestRecord:
     at: float = field(default_factory=time.monotonic)
     matched: bool = True  # False when the 404 fallback answered
     fault: str | None = None  # e.g. "rate_limited", "injected_5xx", "channel_fault"
+    token_label: str | None = None  # which of the bot's tokens authorised it (None: none, or not the bot's)

@@ -35,6 +35,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 LOADING_FLAG = 1 << 7
 BODY_KEY: web.RequestKey[Any] = web.RequestKey("standin_body", object)
 FILES_KEY: web.RequestKey[list[str]] = web.RequestKey("standin_files", list)
+# Label of the bot token that authorised the request (None: no bot token); set by the server's middleware.
+TOKEN_LABEL_KEY: web.RequestKey[str | None] = web.RequestKey("standin_token_label", str)
 _TRUE = {"1", "true", "True"}
 
 
@@ -119,7 +121,7 @@ class Routes:
     async def get_gateway_bot(self, request: web.Request) -> web.StreamResponse:
         return json_response({
             "url": self.gateway_url(),
-            "shards": 1,
+            "shards": self.gateway.recommended_shards,
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1},
         })
 
@@ -410,7 +412,8 @@ class Routes:
             existing = self.world.nonce_lookup(cid, str(nonce))
             if existing is not None:
                 return json_response(existing.to_payload())
-        msg = self.world.new_message(cid, payload, "channel", attachments=files)
+        msg = self.world.new_message(cid, payload, "channel", attachments=files,
+                                     posted_by=request.get(TOKEN_LABEL_KEY))
         if nonce is not None:
             self.world.nonce_store(cid, str(nonce), msg)
         await self.gateway.dispatch("MESSAGE_CREATE", msg.to_payload(), intent=INTENT_GUILD_MESSAGES)

@@ -18,11 +18,11 @@ import contextlib
 import datetime
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .contract import Refusal
 from .faults import CHANNEL_FAULTS, ChannelFault, FaultPlan, RateLimiter
-from .gateway import INTENT_GUILD_MEMBERS, INTENT_GUILD_SCHEDULED_EVENTS, INTENT_GUILDS, GatewayHub
+from .gateway import INTENT_GUILD_MEMBERS, INTENT_GUILD_SCHEDULED_EVENTS, INTENT_GUILDS, GatewayHub, shard_of
 from .model import (
     DEFAULT_EVERYONE_PERMISSIONS,
     ENTITY_EXTERNAL,
@@ -103,6 +103,14 @@ def _find_component(message: RecordedMessage, custom_id: str | None, label: str 
                 return dict(component)
     shown = [(c.get("label"), c.get("custom_id")) for r in message.components for c in r.get("components") or []]
     raise ValueError(f"message {message.id} has no component {custom_id or label!r}; it has {shown}")
+
+
+class ShardSession(NamedTuple):
+    """A live gateway session: its shard (``[0, 1]`` when IDENTIFY named none) and the label of its token."""
+
+    shard_id: int
+    shard_count: int
+    label: str
 
 
 class InteractionTimeout(TimeoutError):
@@ -268,7 +276,14 @@ class DiscordStandIn:
     (Discord: 3); ``nonce_window`` seconds an ``enforce_nonce`` nonce is remembered;
     ``default_bucket`` (limit, window) for every route bucket; ``global_limit`` requests/s; ``strict``: leaving
     the ``async with`` block raises :class:`ContractViolation` if any request was refused by Discord's contract
-    (a test that sends bad payloads on purpose passes ``strict=False`` and reads :attr:`refused`).
+    (a test that sends bad payloads on purpose passes ``strict=False`` and reads :attr:`refused`);
+    ``recommended_shards`` the shard count GET /gateway/bot recommends (what ``discord.AutoShardedClient`` without
+    ``shard_count`` uses).
+
+    Sharding is Discord's (see :mod:`.gateway`): a session IDENTIFYed with ``[shard_id, num_shards]`` gets only
+    the guilds with ``(guild_id >> 22) % num_shards == shard_id``, and events without a guild go to shard 0.
+    Several clients (processes) may run shards of the same bot at once, each with the main token or one from
+    :meth:`issue_token`.
     """
 
     def __init__(
@@ -283,11 +298,13 @@ class DiscordStandIn:
         default_bucket: tuple[int, float] = (50, 1.0),
         global_limit: int = 50,
         strict: bool = True,
+        recommended_shards: int = 1,
     ) -> None:
         self.strict = strict
         self.world = World(token=token, application_id=application_id, bot_name=bot_name, nonce_window=nonce_window)
         self.interaction_deadline = interaction_deadline
         self.gateway = GatewayHub(self.world, heartbeat_interval_ms=int(heartbeat_interval * 1000))
+        self.recommended_shards = recommended_shards
         self.limiter = RateLimiter(default_limit=default_bucket[0], default_window=default_bucket[1],
                                    global_limit=global_limit)
         self.faults = FaultPlan()
@@ -328,6 +345,23 @@ class DiscordStandIn:
     def token(self) -> str:
         return self.world.token
 
+    def issue_token(self, label: str) -> str:
+        """Another token for the same bot user, accepted wherever :attr:`token` is (REST ``Bot <token>``, gateway
+        IDENTIFY and RESUME); messages it posts carry ``posted_by == label`` (the main token's label is
+        ``"main"``), and its sessions ``label``. For tests running several processes of one bot."""
+        return self.world.issue_token(label)
+
+    @property
+    def recommended_shards(self) -> int:
+        """The ``shards`` GET /gateway/bot answers."""
+        return self.gateway.recommended_shards
+
+    @recommended_shards.setter
+    def recommended_shards(self, count: int) -> None:
+        if count < 1:
+            raise ValueError("Discord recommends at least one shard")
+        self.gateway.recommended_shards = count
+
     @property
     def application_id(self) -> int:
         return self.world.application_id
@@ -347,6 +381,18 @@ class DiscordStandIn:
         return f"ws://127.0.0.1:{self.server.port}/"
 
     # ---- world building -------------------------------------------------------------
+    def guild_id_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A fresh snowflake for a guild that Discord puts on ``shard_id`` of ``shard_count``: pass it to
+        ``add_guild(guild_id=...)``."""
+        if not 0 <= shard_id < shard_count:
+            raise ValueError(f"no shard {shard_id} of {shard_count}")
+        # The shard comes from the timestamp bits (id >> 22): move those up to the next millisecond on the shard,
+        # keeping the generator's unique low bits, so the id stays unique and at most shard_count ms ahead.
+        fresh = self.world.ids.next()
+        ms = fresh >> 22
+        gid = ((ms + (shard_id - ms) % shard_count) << 22) | (fresh & 0x3FFFFF)
+        assert shard_of(gid, shard_count) == shard_id
+        return gid
     def add_user(self, username: str, *, user_id: int | None = None, bot: bool = False) -> User:
         return self.world.add_user(username, user_id=user_id, bot=bot)
 
@@ -470,21 +516,23 @@ class DiscordStandIn:
             asyncio.get_running_loop().create_task(self.gateway.dispatch(event, data, intent=intent))
 
     # ---- waiting --------------------------------------------------------------------
-    async def wait_ready(self, timeout: float = 10.0) -> None:
-        """Wait until a client IDENTIFYed and got READY + GUILD_CREATEs.
+    async def wait_ready(self, timeout: float = 10.0, *, shards: int | None = None) -> None:
+        """Wait until a client IDENTIFYed and got READY + GUILD_CREATEs; with ``shards``, until that many
+        distinct shards have a live session that did (e.g. ``shards=2`` for both shards of ``shard_count=2``).
 
         Note: discord.py fires ``on_ready`` ``guild_ready_timeout`` (default 2 s) after the
         last GUILD_CREATE; pass ``guild_ready_timeout=0.1`` to the test client to shorten it.
         """
-        await asyncio.wait_for(self.gateway.wait_ready(), timeout)
+        await asyncio.wait_for(self.gateway.wait_ready(shards), timeout)
 
     async def wait_synced(self, timeout: float = 10.0) -> None:
         """Wait until at least one bulk command overwrite (PUT) was received."""
         await asyncio.wait_for(self.world.synced.wait(), timeout)
 
-    async def wait_connected(self, *, min_resumes: int = 0, timeout: float = 10.0) -> None:
-        """Wait for a live gateway session (after at least ``min_resumes`` RESUMEs)."""
-        await asyncio.wait_for(self.gateway.wait_connected(min_resumes=min_resumes), timeout)
+    async def wait_connected(self, *, min_resumes: int = 0, timeout: float = 10.0, shards: int | None = None) -> None:
+        """Wait for a live gateway session (with ``shards``: for that many distinct shards connected), after at
+        least ``min_resumes`` RESUMEs in all."""
+        await asyncio.wait_for(self.gateway.wait_connected(min_resumes=min_resumes, shards=shards), timeout)
 
     # ---- inspection -----------------------------------------------------------------
     def synced_commands(self, guild_id: int | None = None) -> list[JSON]:
@@ -558,6 +606,13 @@ class DiscordStandIn:
     def heartbeat_count(self) -> int:
         return self.gateway.heartbeat_count
 
+    def sessions(self, *, connected: bool = True) -> list[ShardSession]:
+        """Live gateway sessions by shard, then IDENTIFY order: only connected ones, or with
+        ``connected=False`` also those disconnected but still resumable. Closed (1000/1001) or invalidated
+        sessions are not listed."""
+        live = [s for s in self.gateway.live() if s.connected or not connected]
+        return [ShardSession(s.shard_id, s.shard_count, s.label) for s in sorted(live, key=lambda s: s.shard_id)]
+
     # ---- faults and limits ----------------------------------------------------------
     def set_rate_limit(self, pattern: str, *, limit: int, window: float) -> None:
         """Bucket size for routes matching ``pattern`` (e.g. ``"POST /channels/*/messages"``)."""
@@ -591,19 +646,23 @@ class DiscordStandIn:
     def clear_channel_fault(self, channel_id: int) -> None:
         self.faults.channel_faults.pop(channel_id, None)
 
-    async def drop_gateway(self, code: int | None = 4000) -> None:
-        """Close the bot's gateway socket (``None`` = abrupt TCP abort). discord.py resumes."""
-        await self.gateway.drop(code=code)
+    async def drop_gateway(self, code: int | None = 4000, *, shard_id: int | None = None) -> None:
+        """Close the bot's gateway socket(s) (``None`` = abrupt TCP abort): every live one, or only
+        ``shard_id``'s. discord.py resumes."""
+        await self.gateway.drop(code=code, shard_id=shard_id)
 
-    async def invalidate_session(self, resumable: bool = False) -> None:
-        await self.gateway.send_op(9, resumable)
+    async def invalidate_session(self, resumable: bool = False, *, shard_id: int | None = None) -> None:
+        """Send INVALID_SESSION to every live session, or only to ``shard_id``'s."""
+        await self.gateway.send_op(9, resumable, shard_id=shard_id)
 
-    async def request_reconnect(self) -> None:
-        await self.gateway.send_op(7, None)
+    async def request_reconnect(self, *, shard_id: int | None = None) -> None:
+        """Send RECONNECT to every live session, or only to ``shard_id``'s."""
+        await self.gateway.send_op(7, None, shard_id=shard_id)
 
-    async def dispatch(self, event: str, data: JSON) -> None:
-        """Send an arbitrary DISPATCH event to the bot."""
-        await self.gateway.dispatch(event, data)
+    async def dispatch(self, event: str, data: JSON, *, guild_id: int | None = None) -> None:
+        """Send an arbitrary DISPATCH event to the bot: to the shard owning ``guild_id`` (default: the guild
+        ``data`` names; none: shard 0)."""
+        await self.gateway.dispatch(event, data, guild_id=guild_id)
 
     # ---- interactions ---------------------------------------------------------------
     async def invoke(

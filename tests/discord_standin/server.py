@@ -16,7 +16,7 @@ from .contract import contract
 from .faults import CHANNEL_FAULTS, FaultPlan, RateLimiter, error_body, json_response
 from .gateway import GatewayHub
 from .model import RequestRecord
-from .routes import BODY_KEY, FILES_KEY, Handler, Routes, not_found
+from .routes import BODY_KEY, FILES_KEY, TOKEN_LABEL_KEY, Handler, Routes, not_found
 from .state import World
 
 _log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class StandInServer:
 
     async def stop(self) -> None:
         for conn in list(self.gateway.connections):
-            await conn.ws.close(code=1001)
+            await conn.close(1001)
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -130,9 +130,12 @@ class StandInServer:
         body, files = await _parse_body(request)
         request[BODY_KEY] = body
         request[FILES_KEY] = files
+        # Any of the bot's tokens (the main one or an issued one) authorises; handlers record which one did.
+        label = self.world.authorization_label(request.headers.get("Authorization"))
+        request[TOKEN_LABEL_KEY] = label
         record = RequestRecord(
             method=request.method, path=path, route=f"{request.method} {template or path}",
-            query=dict(request.query), body=body, matched=matched,
+            query=dict(request.query), body=body, matched=matched, token_label=label,
         )
         self.world.record_request(record)
 
@@ -148,8 +151,7 @@ class StandInServer:
             record.fault = "unknown_route"
             _log.warning("stand-in: unexpected request %s %s", method, path)
             return not_found()
-        authorised = request.headers.get("Authorization") == f"Bot {self.world.token}"
-        if not path.startswith(_NO_AUTH_PREFIXES) and not authorised:
+        if not path.startswith(_NO_AUTH_PREFIXES) and request[TOKEN_LABEL_KEY] is None:
             record.fault = "unauthorized"
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
 

@@ -7,8 +7,10 @@ Handlers (REST and gateway) mutate the world; the scenario API reads it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime
 import hashlib
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,9 @@ from .model import (
 # "A guild can have a maximum of 100 events with SCHEDULED or ACTIVE status at any time."
 SCHEDULED_EVENTS_PER_GUILD = 100
 
+# The label of the token the stand-in was created with (see World.issue_token for the others).
+MAIN_TOKEN_LABEL = "main"
+
 
 @dataclass
 class SyncCall:
@@ -50,6 +55,7 @@ class World:
     def __init__(self, *, token: str, application_id: int | None, bot_name: str, nonce_window: float) -> None:
         self.ids = SnowflakeGenerator()
         self.token = token
+        self.tokens: dict[str, str] = {token: MAIN_TOKEN_LABEL}  # every accepted token -> its label
         self.application_id = application_id or self.ids.next()
         # On Discord a bot user's id equals its application id.
         self.bot = User(id=self.application_id, username=bot_name, bot=True)
@@ -73,6 +79,29 @@ class World:
     def now(self) -> datetime.datetime:
         """The stand-in's notion of now (aware, UTC): what "in the past" means for a scheduled event."""
         return self.frozen_now or datetime.datetime.now(datetime.UTC)
+
+    # ---- tokens ---------------------------------------------------------------------
+    def issue_token(self, label: str) -> str:
+        """Another token of the same bot user, accepted wherever the main one is; what it does is recorded
+        under ``label``. Shaped like a real bot token (id.timestamp.hmac), since bots check the shape."""
+        if label in self.tokens.values():
+            raise ValueError(f"token label {label!r} is taken")
+        user_part = base64.urlsafe_b64encode(str(self.bot.id).encode()).decode().rstrip("=")
+        token = f"{user_part}.{secrets.token_urlsafe(6)}.{secrets.token_urlsafe(27)}"
+        self.tokens[token] = label
+        return token
+
+    def token_label(self, token: Any) -> str | None:
+        """Label of a gateway token (raw, or with the ``Bot `` prefix), None if the bot has no such token."""
+        if not isinstance(token, str):
+            return None
+        return self.tokens.get(token) or self.tokens.get(token.removeprefix("Bot "))
+
+    def authorization_label(self, header: str | None) -> str | None:
+        """Label of a REST ``Authorization: Bot <token>`` header, None if it is not one of the bot's tokens."""
+        if header is None or not header.startswith("Bot "):
+            return None
+        return self.tokens.get(header[len("Bot "):])
 
     # ---- entities -------------------------------------------------------------------
     def add_user(self, username: str, *, user_id: int | None = None, bot: bool = False) -> User:
@@ -168,13 +197,13 @@ class World:
     # ---- messages -------------------------------------------------------------------
     def new_message(
         self, channel_id: int, payload: JSON, kind: str, *, attachments: list[str] | None = None,
-        interaction_id: int | None = None,
+        interaction_id: int | None = None, posted_by: str | None = None,
     ) -> RecordedMessage:
         ch = self.find_channel(channel_id)
         msg = RecordedMessage(
             id=self.ids.next(), channel_id=channel_id, author=self.bot, payload=dict(payload), kind=kind,
             attachments=attachments or [], interaction_id=interaction_id,
-            guild_id=ch.guild_id if ch is not None else None,
+            guild_id=ch.guild_id if ch is not None else None, posted_by=posted_by,
         )
         self.messages[msg.id] = msg
         self.channel_messages.setdefault(channel_id, []).append(msg)
