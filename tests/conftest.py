@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.core import Core
 from tests.discord_standin import DiscordStandIn
 from tests.e2e import running_pitwall, standin
+from tests.postgres_server import TemporaryPostgres, install
 
 MINI_DATA = Path(__file__).parent / "fixtures" / "mini"
 REAL_DATA = DEFAULT_DATA_DIR
@@ -30,10 +32,64 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+BACKENDS = ("sqlite", "postgresql")
+database_names = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run the module's store-backed tests on SQLite and PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # The store and scheduler suites (modules marked both_backends) run once per backend.
+    if "database_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("database_backend", BACKENDS)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TemporaryPostgres]:
+    """One real PostgreSQL server for the run, installed from the system's packages when missing."""
+    why_not = install()
+    if why_not:
+        pytest.skip(f"PostgreSQL backend not tested here: {why_not}")
+    server = TemporaryPostgres()
+    try:
+        server.start()
+    except Exception as exc:
+        server.stop()
+        pytest.skip(f"PostgreSQL backend not tested here: the server would not start ({exc})")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+def database_backend() -> str:
+    """SQLite, unless the module is marked both_backends (then each test runs on both)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def new_database_url(database_backend: str, request: pytest.FixtureRequest) -> Callable[[], str | None]:
+    """A fresh database for each call: None on SQLite (the settings' file is the database), a new PostgreSQL
+    database's URL on PostgreSQL."""
+    def make() -> str | None:
+        if database_backend == "sqlite":
+            return None
+        server: TemporaryPostgres = request.getfixturevalue("postgres_server")
+        return server.create_database(f"pitwall_{next(database_names)}")
+
+    return make
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, new_database_url: Callable[[], str | None]) -> Callable[..., Settings]:
+    """Settings for a test's own database (one per db_name), on the test's backend."""
+    urls: dict[str, str | None] = {}
+
     def make(data_dir: Path = MINI_DATA, db_name: str = "pitwall.sqlite3") -> Settings:
-        return Settings(token=None, db_path=tmp_path / db_name, data_dir=data_dir)
+        if db_name not in urls:
+            urls[db_name] = new_database_url()
+        return Settings(token=None, db_path=tmp_path / db_name, data_dir=data_dir, database_url=urls[db_name])
 
     return make
 

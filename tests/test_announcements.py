@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.announcements import ANNOUNCE_AFTER, Recorded, changes
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -16,6 +18,9 @@ from bot.reminders.planner import parse_zone
 from tests.conftest import NOW, utc
 from tests.test_e2e_live_season import DECIDED_2026
 from tests.test_reminder_dispatcher import FakePoster, dispatcher_for, settle
+
+# The store and scheduler suites: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 GUILD, CHANNEL, ADMIN = 1, 2, 3
 KEY = "result:2026:nations-cup"

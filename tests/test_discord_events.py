@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import pytest
+
 from bot.core import Core
 from bot.dataset.model import Event, EventTime
 from bot.discord_events import (
@@ -19,6 +21,9 @@ from bot.discord_events import (
 )
 from bot.services import Snapshot
 from tests.conftest import NOW, utc
+
+# The store and scheduler suites: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 
 def with_events(snapshot: Snapshot, events: list[Event]) -> Snapshot:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
+
+import pytest
 
 from bot import health
 from bot.clock import FixedClock
+from bot.config import Settings
 from bot.store import Store
 from tests.conftest import NOW
 
+# The store and scheduler suites: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
-async def test_health_follows_the_heartbeat(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "h.sqlite3")
+
+async def test_health_follows_the_heartbeat(make_settings: Callable[..., Settings]) -> None:
+    store = await Store.open(make_settings().database)
     try:
         healthy, line = await health.check(store, NOW)
         assert not healthy and "no heartbeat" in line

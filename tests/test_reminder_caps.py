@@ -14,6 +14,9 @@ from bot.reminders.service import (
     MAX_SUBSCRIPTIONS_PER_GUILD,
 )
 
+# The store and scheduler suites: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 GUILD, CHANNEL, ADMIN = 1001, 3003, 4004
 
 

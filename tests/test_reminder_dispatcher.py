@@ -16,6 +16,9 @@ from bot.reminders.dispatcher import DeliveryFailed, DeliveryRefused, ReminderDi
 from bot.reminders.messages import OutgoingReminder
 from tests.conftest import utc
 
+# The store and scheduler suites: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 GUILD, CHANNEL, ADMIN, ROLE = 1001, 3003, 4004, 5005
 
 

@@ -10,6 +10,9 @@ from bot.core import Core
 from bot.errors import BadInput, NotOnRecord, UnknownName
 from tests.conftest import utc
 
+# The store and scheduler suites: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 GUILD, OTHER_GUILD, CHANNEL, ADMIN = 1001, 2002, 3003, 4004
 
 

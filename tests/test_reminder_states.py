@@ -24,6 +24,9 @@ from bot.store.sqlite import migrate
 from tests.conftest import utc
 from tests.test_reminder_dispatcher import ADMIN, CHANNEL, GUILD, FakePoster, dispatcher_for, settle
 
+# The store and scheduler suites: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 
 async def test_a_claim_older_than_the_nonce_window_is_unconfirmed_never_resent(core: Core, clock: FixedClock) -> None:
     subscribed = await core.reminders.subscribe(GUILD, CHANNEL, "future-racer", "0", None, ADMIN)

@@ -63,5 +63,6 @@ RELEASED = Outcome("release", "pending", "last_error = ?, first_sent_at = NULL")
 # Not sent: the data moved on while the plan has not caught up yet (a reload between its load and its re-plan).
 # Tried again shortly, as if never claimed, once the re-plan has given it its new due time and generation.
 DEFERRED = Outcome("defer", "pending",
-                   "attempt_at = ?, last_error = ?, first_sent_at = NULL, attempts = MAX(attempts - 1, 0)")
+                   "attempt_at = ?, last_error = ?, first_sent_at = NULL,"
+                   " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")
 OUTCOMES = (SENT, MISSED, CANCELLED, RETRY, HOLD, UNCONFIRMED, RELEASED, DEFERRED)

@@ -101,7 +101,7 @@ async def _placings(db: Reads, ids: Params) -> dict[tuple[int, str], list[Placin
     members: dict[int, list[Member]] = defaultdict(list)
     for placing_id, name, country in await _rows(
         db,
-        "SELECT m.placing_id, m.name, m.country FROM placing_member m JOIN placing p ON p.id = m.placing_id"  # noqa: S608 - constants only
+        'SELECT m.placing_id, m.name, m.country FROM placing_member m JOIN "placing" p ON p.id = m.placing_id'  # noqa: S608 - constants only
         f" WHERE {db.dialect.any_of('p.season_id')} ORDER BY m.placing_id, m.ordinal",
         ids,
     ):
@@ -109,7 +109,7 @@ async def _placings(db: Reads, ids: Params) -> dict[tuple[int, str], list[Placin
     sources: dict[int, list[str]] = defaultdict(list)
     for placing_id, source_id in await _rows(
         db,
-        "SELECT s.placing_id, s.source_id FROM placing_source s JOIN placing p ON p.id = s.placing_id"  # noqa: S608 - constants only
+        'SELECT s.placing_id, s.source_id FROM placing_source s JOIN "placing" p ON p.id = s.placing_id'  # noqa: S608 - constants only
         f" WHERE {db.dialect.any_of('p.season_id')} ORDER BY s.placing_id, s.ordinal",
         ids,
     ):
@@ -117,7 +117,7 @@ async def _placings(db: Reads, ids: Params) -> dict[tuple[int, str], list[Placin
     grouped: dict[tuple[int, str], list[Placing]] = defaultdict(list)
     for placing_id, season_id, classification, position, name, country, team, manufacturer, note in await _rows(
         db,
-        "SELECT id, season_id, classification, position, name, country, team, manufacturer, note FROM placing"  # noqa: S608 - constants only
+        'SELECT id, season_id, classification, position, name, country, team, manufacturer, note FROM "placing"'  # noqa: S608 - constants only
         f" WHERE {db.dialect.any_of('season_id')} ORDER BY season_id, classification, position, ordinal",
         ids,
     ):

@@ -274,18 +274,20 @@ class ReminderRows:
         """
         shards, shard_params = shard_clause(self._store.dialect, "s.guild_id", self.scope)
         async with self._store.transaction() as db:
-            # PostgreSQL: the due rows are locked, and rows another transaction holds are skipped, never waited for.
+            # PostgreSQL: the rows picked are locked as they are picked, in turn order, skipping any another
+            # transaction holds, so a second process claiming at the same moment takes the next ones instead of
+            # waiting. The state is checked again on the locked row: a claim committed meanwhile is never re-taken.
             rows = await db.fetchall(
-                "WITH due AS (SELECT r.id, r.attempt_at, s.channel_id FROM reminder r"  # noqa: S608 - constants only
-                "  JOIN subscription s ON s.id = r.subscription_id"
-                f"  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL{shards}"
-                f"  {db.dialect.skip_locked_rows}),"
-                " turns AS (SELECT id, attempt_at, ROW_NUMBER() OVER ("
-                "  PARTITION BY channel_id ORDER BY attempt_at, id) AS turn FROM due)"
+                "WITH turns AS (SELECT r.id, r.attempt_at, ROW_NUMBER() OVER ("  # noqa: S608 - constants and the dialect
+                "  PARTITION BY s.channel_id ORDER BY r.attempt_at, r.id) AS turn"
+                "  FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
+                f"  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL{shards}),"
+                " picked AS (SELECT r.id FROM reminder r JOIN turns t ON t.id = r.id WHERE r.state = 'pending'"
+                f"  ORDER BY t.turn, t.attempt_at, t.id LIMIT ?{db.dialect.skip_locked_rows})"
                 " UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1,"
                 " first_sent_at = COALESCE(first_sent_at, ?)"
-                " WHERE id IN (SELECT id FROM turns ORDER BY turn, attempt_at, id LIMIT ?) RETURNING id",
-                (_iso(now), *shard_params, _iso(now), _iso(now), limit))
+                " WHERE id IN (SELECT id FROM picked) AND state = 'pending' RETURNING id",
+                (_iso(now), *shard_params, limit, _iso(now), _iso(now)))
             # Read in the same transaction: if this fails, the claim is rolled back rather than left behind.
             return await _deliveries(db, db.dialect.any_of("r.id"), (db.dialect.many(row[0] for row in rows),))
 

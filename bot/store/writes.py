@@ -122,7 +122,7 @@ async def _insert_placing(
     db: Transaction, season_id: int, classification: str, ordinal: int, row: Placing
 ) -> None:
     inserted = await db.fetchone(
-        "INSERT INTO placing (season_id, classification, ordinal, position, name, country, team, manufacturer,"
+        'INSERT INTO "placing" (season_id, classification, ordinal, position, name, country, team, manufacturer,'
         " note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (season_id, classification, ordinal, row.position, row.name, row.country, row.team, row.manufacturer,
          row.note),
