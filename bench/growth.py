@@ -77,7 +77,7 @@ async def grow(core: Core, rows: int) -> None:
         await db.executemany("INSERT INTO season (id, year, competition, title, series, status, format)"
                              " VALUES (?, ?, ?, ?, ?, 'concluded', 'driver')", season_values)
         await db.executemany("INSERT INTO season_source (season_id, source_id, ordinal) VALUES (?, ?, ?)", cited)
-        await db.executemany("INSERT INTO placing (id, season_id, classification, ordinal, position, name, country)"
+        await db.executemany('INSERT INTO "placing" (id, season_id, classification, ordinal, position, name, country)'
                              " VALUES (?, ?, 'standing', ?, ?, ?, 'IT')", placing_values)
         await db.executemany("INSERT INTO placing_member (placing_id, ordinal, name, country) VALUES (?, ?, ?, 'JP')",
                              member_values)
