@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from bot import __version__, health
@@ -22,7 +23,9 @@ from bot.dataset.loader import DatasetError
 from bot.i18n import DEFAULT_LOCALE, languages, supported, using
 from bot.present import to_text
 from bot.process_lock import AlreadyRunning, DatabaseLock
+from bot.shards import parse_shards
 from bot.store import Store, StoreError
+from bot.store.copy import copy_database, location
 
 log = logging.getLogger("pitwall")
 
@@ -31,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pitwall", description="Gran Turismo championships and release dates.")
     parser.add_argument("--version", action="version", version=f"pitwall {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="connect to Discord and answer commands (needs DISCORD_TOKEN)")
+    run = commands.add_parser("run", help="connect to Discord and answer commands (needs DISCORD_TOKEN)")
+    _shard_options(run)
+    run.add_argument("--standby", action="store_true",
+                     help="wait until no other process serves these shards, then take them over (PostgreSQL)")
     sync = commands.add_parser("sync", help="push the slash commands to Discord now (needs DISCORD_TOKEN)")
     sync.add_argument("--guild", type=int, help="sync to this server only (appears at once)")
     ask_parser = commands.add_parser("ask", help='answer one command offline, e.g. pitwall ask "/champion 2021"')
@@ -45,11 +51,37 @@ def _parser() -> argparse.ArgumentParser:
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     data_commands.add_parser("check", help="validate data/*.toml (schema, keys, podiums, countries, sources)")
     data_commands.add_parser("load", help="check data/ and load it: into the database, or into the running bot")
-    commands.add_parser("health", help="exit 0 if a running bot recorded a heartbeat lately (container checks)")
+    _shard_options(commands.add_parser(
+        "health", help="exit 0 if a running bot recorded a heartbeat lately (container checks)"))
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("migrate", help="bring the database's schema up to date (with the bot stopped)")
+    copy = db_commands.add_parser("copy", help="copy every row of one database into a new, empty one "
+                                               "(SQLite to PostgreSQL), ids kept, with the bot stopped")
+    copy.add_argument("source", help="a SQLite file (or sqlite:///path), or a postgresql:// URL")
+    copy.add_argument("target", help="a postgresql:// URL (or a SQLite file) holding no pitwall rows yet")
     return parser
+
+
+def _shard_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shards", metavar="IDS",
+                        help="the Discord shards this process serves, e.g. 0-3 (needs --shard-count)")
+    parser.add_argument("--shard-count", type=int, metavar="N",
+                        help="how many shards the bot has in all (default: as Discord recommends)")
+
+
+def _with_shards(settings: Settings, args: argparse.Namespace) -> Settings:
+    """--shards and --shard-count into the settings; SettingsError for a combination that cannot work."""
+    if args.shards is None and args.shard_count is None:
+        return settings
+    if args.shard_count is None or args.shard_count < 1:
+        raise SettingsError("--shards needs --shard-count, the bot's number of shards in all (1 or more)")
+    try:
+        scope = parse_shards(args.shards if args.shards is not None else f"0-{args.shard_count - 1}",
+                             args.shard_count)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    return dataclasses.replace(settings, shards=scope)
 
 
 def _locale(text: str) -> str:
@@ -65,6 +97,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        if args.command in ("run", "health"):
+            settings = _with_shards(settings, args)
     except SettingsError as exc:
         print(f"pitwall: {exc}", file=err)
         return EXIT_USAGE
@@ -73,7 +107,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
     try:
         match args.command:
             case "run":
-                return _run(settings, clock, err)
+                return _run(settings, clock, err, standby=args.standby)
             case "sync":
                 if args.guild:
                     settings = dataclasses.replace(settings, dev_guild_id=args.guild)
@@ -88,6 +122,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None, out: 
                 except KeyboardInterrupt:
                     print(file=out)
                     return EXIT_OK
+            case "db" if args.db_command == "copy":
+                return asyncio.run(_copy(args.source, args.target, out))
             case "db":
                 return asyncio.run(_migrate(settings, out))
             case "health":
@@ -116,16 +152,16 @@ def _setup_logging(level: str, *, quiet: bool) -> None:
     root.setLevel(getattr(logging, level))
 
 
-def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = False) -> int:
+def _run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = False, standby: bool = False) -> int:
     from bot.adapter.launch import run  # imported here so `ask` and `data check` never load discord
 
-    return run(settings, clock, err, sync_only=sync_only)
+    return run(settings, clock, err, sync_only=sync_only, standby=standby)
 
 
 async def _health(settings: Settings, clock: Clock, out: TextIO) -> int:
     store = await Store.open_readonly(settings.database)
     try:
-        healthy, line = await health.check(store, clock.now())
+        healthy, line = await health.check(store, clock.now(), settings.shards)
     finally:
         await store.close()
     print(line, file=out)
@@ -142,6 +178,21 @@ async def _migrate(settings: Settings, out: TextIO) -> int:
             await store.close()
     applied = ", ".join(store.applied_migrations) or "none needed"
     print(f"database {store.where}: up to date (migrations applied: {applied})", file=out)
+    return EXIT_OK
+
+
+async def _copy(source: str, target: str, out: TextIO) -> int:
+    from_, to = location(source), location(target)
+    # Never under a running bot on the SQLite side (PostgreSQL's side is a new, empty database).
+    locks = [DatabaseLock(where, "copy") for where in (from_, to) if isinstance(where, Path)]
+    for lock in locks:
+        lock.acquire()
+    try:
+        copied = await copy_database(from_, to)
+    finally:
+        for lock in locks:
+            lock.release()
+    print(f"copied {sum(copied.values())} rows: " + ", ".join(f"{t} {n}" for t, n in copied.items() if n), file=out)
     return EXIT_OK
 
 

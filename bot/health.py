@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.shards import ShardScope
 from bot.store import Store
 
 HEARTBEAT_KEY = "heartbeat"
@@ -15,13 +16,18 @@ HEARTBEAT_EVERY = timedelta(seconds=30)
 STALE_AFTER = 3 * HEARTBEAT_EVERY
 
 
+def heartbeat_key(scope: ShardScope | None) -> str:
+    """Each process its own heartbeat: one per shard layout on a shared database ("heartbeat:shards 0-3 of 8")."""
+    return HEARTBEAT_KEY if scope is None else f"{HEARTBEAT_KEY}:{scope}"
+
+
 async def record(store: Store, now: datetime) -> None:
-    await store.state.set(HEARTBEAT_KEY, now.isoformat(), now)
+    await store.state.set(heartbeat_key(store.scope), now.isoformat(), now)
 
 
-async def check(store: Store, now: datetime) -> tuple[bool, str]:
-    """(healthy, one line saying why)."""
-    raw = await store.state.get(HEARTBEAT_KEY)
+async def check(store: Store, now: datetime, scope: ShardScope | None = None) -> tuple[bool, str]:
+    """(healthy, one line saying why), for the process serving `scope` (`pitwall health --shards …`)."""
+    raw = await store.state.get(heartbeat_key(scope))
     if raw is None:
         return False, "unhealthy: no heartbeat recorded yet (is `pitwall run` running on this database?)"
     age = now - datetime.fromisoformat(raw)

@@ -127,7 +127,7 @@ async def test_stopped_mid_burst_and_restarted_every_reminder_is_posted_exactly_
         finally:
             if second.returncode is None:
                 second.kill()
-        assert second.returncode == 0, stderr.decode()[-2000:]
+        assert second.returncode == 0, stderr.decode()[-6000:]
         nonces = posted(discord, world)
         assert len(nonces) == expected and len(set(nonces)) == expected
         # A new process cannot know how much of each channel's bucket the killed one used: at most the first

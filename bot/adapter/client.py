@@ -23,8 +23,9 @@ from bot.answer import Answer
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
-from bot.process_lock import DatabaseLock
+from bot.process_lock import AlreadyRunning, DatabaseLock
 from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, Pacer, ReminderDispatcher
+from bot.shard_lock import ShardLock
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,17 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
-class PitwallBot(commands.Bot):
+class PitwallBot(commands.AutoShardedBot):
+    """discord.py's sharded bot: the shards of `settings.shards` in this process, or every shard Discord recommends
+    (one for a bot in fewer than 2,500 servers)."""
+
     def __init__(self, settings: Settings, clock: Clock | None = None, *, sync_only: bool = False,
-                 guild_ready_timeout: float = 2.0) -> None:
+                 guild_ready_timeout: float = 2.0, standby: bool = False) -> None:
+        shards = settings.shards
+        # None for both: every shard, as many as Discord recommends (discord.py asks /gateway/bot).
+        layout: dict[str, Any] = {"shard_count": shards.count, "shard_ids": list(shards.ids)} if shards else {}
         super().__init__(
+            **layout,
             guild_ready_timeout=guild_ready_timeout,
             command_prefix=commands.when_mentioned,  # slash commands only; prefix commands are never read
             help_command=None,
@@ -59,7 +67,13 @@ class PitwallBot(commands.Bot):
         self.defer_after = 2.0
         self._core: Core | None = None
         self.guild_locales = GuildLocales(self)
+        # One process per SQLite file; one process per shard on PostgreSQL (syncing commands needs neither).
         self._lock = DatabaseLock(settings.db_path, "sync" if sync_only else "run")
+        self._shard_lock = (ShardLock(settings.database_url, shards)
+                            if settings.database_url and not sync_only else None)
+        self.standby = standby
+        self.lost_shards = False  # the shard lock's connection dropped: stopped so that another process takes over
+        self._shards_lost_task: asyncio.Future[None] | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         # Discord scheduled events of the servers that opted in: `await bot.scheduled_events.sync_all()`.
@@ -82,7 +96,15 @@ class PitwallBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         # Before anything is opened or sent: a second bot on this database must not answer or post anything.
-        self._lock.acquire()
+        if self._shard_lock is not None:
+            self._shard_lock.on_lost = self._on_shards_lost
+            await self._shard_lock.acquire(standby=self.standby)
+        elif self.settings.shards is not None and not self.settings.shards.everything:
+            raise AlreadyRunning(f"this process would serve only {self.settings.shards}, and SQLite serves one "
+                                 "process: run every shard in it (leave out --shards), or set PITWALL_DATABASE_URL "
+                                 "to a PostgreSQL database that several processes share.")
+        else:
+            self._lock.acquire()
         self._core = await Core.open(self.settings, self.clock)
         # The pace is kept in front of every REST request (bot.adapter.pacing), not only the reminder posts.
         self.dispatcher = ReminderDispatcher(self.core.reminders, DiscordPoster(self),
@@ -113,6 +135,16 @@ class PitwallBot(commands.Bot):
             self.reload_in_background()
         self._heartbeat = asyncio.create_task(self._beat(), name="pitwall-heartbeat")
         self.scheduled_events.start()  # syncs once the guilds are available, then every few hours
+
+    @property
+    def stopping(self) -> bool:
+        """close() was called: what fails from now on is the stop, not a fault."""
+        return self._closing
+
+    def _on_shards_lost(self) -> None:
+        self.lost_shards = True
+        task = asyncio.ensure_future(self.close())
+        self._shards_lost_task = task  # referenced until done
 
     def reload_in_background(self) -> None:
         """SIGHUP: reload the dataset without stopping (see Core.reload); failures are logged, never raised."""
@@ -170,12 +202,18 @@ class PitwallBot(commands.Bot):
         await self.scheduled_events.stop()
         if self.dispatcher is not None:
             await self.dispatcher.stop()
+        # discord.py's AutoShardedClient.close() posts to a queue that only connect() makes: a bot closed before it
+        # connected (`pitwall sync`, a start-up that failed) needs one, or closing raises AttributeError.
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            setattr(self, "_AutoShardedClient__queue", asyncio.PriorityQueue())  # noqa: B010 - a name-mangled slot
         await super().close()
         await self.guild_locales.settled()
         if self._core is not None:
             await self._core.close()
             self._core = None
         self._lock.release()
+        if self._shard_lock is not None:
+            await self._shard_lock.release()
 
     async def command_tree_hash(self, guild: discord.abc.Snowflake | None) -> str:
         """A hash of exactly what would be sent to Discord for this scope, its translations included (a new or

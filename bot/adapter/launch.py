@@ -19,9 +19,10 @@ from bot.console import EXIT_OK, EXIT_USAGE
 from bot.process_lock import AlreadyRunning
 
 log = logging.getLogger(__name__)
+EXIT_FAILURE = 1  # stopped by a failure a restart may fix (a service manager restarts it)
 
 
-def prepare(settings: Settings, clock: Clock, *, sync_only: bool = False,
+def prepare(settings: Settings, clock: Clock, *, sync_only: bool = False, standby: bool = False,
             guild_ready_timeout: float = 2.0) -> tuple[PitwallBot, str]:
     """Check the token, point discord.py at the configured endpoints, build the bot.
 
@@ -29,7 +30,8 @@ def prepare(settings: Settings, clock: Clock, *, sync_only: bool = False,
     """
     token = settings.require_token()
     apply_endpoints(settings.api_base, settings.gateway_url)
-    return PitwallBot(settings, clock, sync_only=sync_only, guild_ready_timeout=guild_ready_timeout), token
+    return PitwallBot(settings, clock, sync_only=sync_only, guild_ready_timeout=guild_ready_timeout,
+                      standby=standby), token
 
 
 async def serve(bot: PitwallBot, token: str) -> None:
@@ -40,14 +42,20 @@ async def serve(bot: PitwallBot, token: str) -> None:
         loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
         loop.add_signal_handler(signal.SIGHUP, lambda: bot.reload_in_background())
     async with bot:
-        await bot.start(token)
+        try:
+            await bot.start(token)
+        except (aiohttp.ClientError, OSError, discord.ConnectionClosed):
+            # Stopped while the shards were still connecting: their requests fail on the closed session, which is
+            # the stop asked for, not a network problem.
+            if not bot.stopping:
+                raise
     log.info("stopped")
 
 
-def run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = False) -> int:
+def run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = False, standby: bool = False) -> int:
     """`pitwall run` / `pitwall sync`: the exit code, and one line on stderr for anything that stops it."""
     try:
-        bot, token = prepare(settings, clock, sync_only=sync_only)
+        bot, token = prepare(settings, clock, sync_only=sync_only, standby=standby)
     except (SettingsError, ValueError) as exc:
         print(f"pitwall: {exc}", file=err)
         return EXIT_USAGE
@@ -73,4 +81,8 @@ def run(settings: Settings, clock: Clock, err: TextIO, *, sync_only: bool = Fals
         return EXIT_USAGE
     except KeyboardInterrupt:
         log.info("stopped")
+    if bot.lost_shards:
+        print("pitwall: lost the database connection that holds this process's shards, and stopped so that another "
+              "process can take them over; restart it (a service manager does).", file=err)
+        return EXIT_FAILURE
     return EXIT_OK
