@@ -17,7 +17,7 @@ from bot import __version__, health
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, USAGE, UsageError, ask
-from bot.core import Core
+from bot.core import Core, load_into_database
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError
 from bot.i18n import DEFAULT_LOCALE, languages, supported, using
@@ -26,6 +26,7 @@ from bot.process_lock import AlreadyRunning, DatabaseLock
 from bot.shards import parse_shards
 from bot.store import Store, StoreError
 from bot.store.copy import copy_database, location
+from bot.store.postgres import redacted
 
 log = logging.getLogger("pitwall")
 
@@ -208,10 +209,8 @@ async def _load(settings: Settings, clock: Clock, out: TextIO, err: TextIO) -> i
     if settings.shared_database:
         # PostgreSQL: load into the database; every running process notices the new content and answers from it
         # (bot.adapter.client watches the stored content hash), wherever it runs.
-        core = await Core.open(settings, clock)
-        hash_ = await core.store.dataset.content_hash()
-        where = core.store.where
-        await core.close()
+        hash_ = await load_into_database(settings, clock, report.dataset)
+        where = redacted(settings.database_url or "")
         print(f"database {where}: dataset from {settings.data_dir} loaded (content {hash_ and hash_[:12]}); running "
               "bots answer from it within a minute", file=out)
         return EXIT_OK
@@ -231,9 +230,7 @@ async def _load(settings: Settings, clock: Clock, out: TextIO, err: TextIO) -> i
               f"{settings.data_dir} (SIGHUP); its log says when it answers from the new data", file=out)
         return EXIT_OK
     try:
-        core = await Core.open(settings, clock)
-        hash_ = await core.store.dataset.content_hash()
-        await core.close()
+        hash_ = await load_into_database(settings, clock, report.dataset)
     finally:
         lock.release()
     print(f"database {settings.db_path}: dataset from {settings.data_dir} loaded (content {hash_ and hash_[:12]})",

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.dataset.check import check_dataset
 from bot.dataset.loader import DatasetError, content_hash
+from bot.dataset.model import Dataset
 from bot.questions import Questions
 from bot.reminders.service import ReminderService
 from bot.services import Services
@@ -96,6 +97,18 @@ class Core:
             log.info("dataset reloaded from %s: answering from it now", settings.data_dir)
             return Reload(True)
 
+    async def follow_store(self) -> bool:
+        """On a shared database: answer from the dataset another process loaded (`pitwall data load`, a SIGHUP
+        elsewhere), and re-plan this process's servers for it. Returns whether there was a new one."""
+        async with self._reloading:
+            stored = await self.store.dataset.content_hash()
+            if stored is None or stored == self.services.catalog.content_hash:
+                return False
+            await self.services.refresh()
+            await self.reminders.replan_all()
+            log.info("answering from the dataset %s, loaded into the database by another process", stored[:12])
+            return True
+
     async def close(self) -> None:
         await self.store.close()
 
@@ -106,9 +119,26 @@ class Reload:
     problems: list[str] = field(default_factory=list)  # why it was refused, when it was
 
 
+async def load_into_database(settings: Settings, clock: Clock, dataset: Dataset) -> str:
+    """`pitwall data load` with no bot to ask (or on a shared database): the checked dataset into the store, and
+    nothing re-planned here: each bot re-plans its own servers when it answers from it. Returns its content hash."""
+    store = await Store.open(settings.database)
+    try:
+        await store.dataset.load(dataset, clock.now())
+        return await store.dataset.content_hash() or ""
+    finally:
+        await store.close()
+
+
 async def _load_dataset(store: Store, settings: Settings, clock: Clock) -> None:
     stored = await store.dataset.content_hash()
     if stored == content_hash(settings.data_dir):
+        return
+    if settings.shared_database and stored is not None:
+        # Several processes, perhaps of different releases, share this database: the dataset in it is the one
+        # they all answer from. Starting a process never replaces it; `pitwall data load` (or a SIGHUP) does.
+        log.warning("the database holds dataset %s and %s differs: answering from the database's; run `pitwall data "
+                    "load` to load this one into it for every process", stored[:12], settings.data_dir)
         return
     report = check_dataset(settings.data_dir)
     if not report.ok:

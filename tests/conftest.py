@@ -12,7 +12,8 @@ import pytest
 from bot.adapter.client import PitwallBot
 from bot.clock import FixedClock
 from bot.config import DEFAULT_DATA_DIR, Settings
-from bot.core import Core
+from bot.core import Core, load_into_database
+from bot.dataset.check import check_dataset
 from tests.discord_standin import DiscordStandIn
 from tests.e2e import running_pitwall, standin
 from tests.postgres_server import TemporaryPostgres, install
@@ -132,6 +133,11 @@ async def pitwall(discord: DiscordStandIn, make_settings: Callable[..., Settings
     async with running_pitwall(discord, make_settings(REAL_DATA), clock) as bot:
         yield bot
         assert await bot.core.store.integrity_check() == "ok"
+
+
+async def data_load(settings: Settings, clock: FixedClock) -> None:
+    """`pitwall data load` with no bot running, on either backend."""
+    await load_into_database(settings, clock, check_dataset(settings.data_dir).dataset)
 
 
 def dump_database(path: Path) -> list[str]:

@@ -15,7 +15,7 @@ from bot.core import Core
 from bot.reminders.messages import compose
 from bot.reminders.model import Delivery
 from bot.reminders.planner import parse_zone
-from tests.conftest import NOW, utc
+from tests.conftest import NOW, data_load, utc
 from tests.test_e2e_live_season import DECIDED_2026
 from tests.test_reminder_dispatcher import FakePoster, dispatcher_for, settle
 
@@ -77,7 +77,7 @@ async def test_a_result_loaded_while_the_bot_was_down_is_posted_when_it_starts_h
     await core.close()
     _decide(data_copy)
     clock.set(NOW + timedelta(hours=1))
-    await (await Core.open(settings, clock)).close()  # `pitwall data load` with the bot stopped
+    await data_load(settings, clock)  # with the bot stopped
     clock.set(NOW + timedelta(hours=9))  # the bot starts long after the 6-hour grace for reminders
     core = await Core.open(settings, clock)
     poster = FakePoster()

@@ -336,3 +336,15 @@ def test_ask_refuses_a_locale_it_does_not_speak_and_names_those_it_does(env: Pat
         main(["ask", "--locale", "de", "/about"], clock=FixedClock(NOW))
     assert exited.value.code == 2
     assert "en, es, fr" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--shards", "0-1"], "--shards needs --shard-count"),
+    (["--shards", "5", "--shard-count", "4"], "names shard 5, but --shard-count 4 has shards 0-3"),
+    (["--shards", "3-1", "--shard-count", "4"], "runs backwards"),
+    (["--shards", "one", "--shard-count", "4"], "such as 0-3 or 0,2,5"),
+    (["--shard-count", "0"], "1 or more"),
+])
+def test_shard_options_that_cannot_work_are_refused_in_one_line(env: Path, args: list[str], says: str) -> None:
+    code, _, err = run_cli("run", *args)
+    assert code == 2 and says in err and "Traceback" not in err

@@ -8,6 +8,7 @@ import json
 import logging
 import math
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 # Every extension, listed once. Order matters only in that the error handler is in place before commands run.
 EXTENSIONS = ("cogs.errors", "cogs.components", "cogs.championships", "cogs.releases", "cogs.calendar", "cogs.about",
               "cogs.reminders", "cogs.server_settings", "cogs.custom_releases")
+
+
+# How often a process on a shared database looks for a dataset another process loaded (one small query).
+DATASET_POLL = timedelta(seconds=30)
 
 
 def intents() -> discord.Intents:
@@ -76,6 +81,7 @@ class PitwallBot(commands.AutoShardedBot):
         self._shards_lost_task: asyncio.Future[None] | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self._follower: asyncio.Task[None] | None = None  # shared database: the dataset other processes load
         # Discord scheduled events of the servers that opted in: `await bot.scheduled_events.sync_all()`.
         self.scheduled_events = ScheduledEventSync(self, lambda: self.core, self.clock)
         self._background: set[asyncio.Task[Any]] = set()  # reloads under way (kept referenced until done)
@@ -134,6 +140,8 @@ class PitwallBot(commands.AutoShardedBot):
         if self._reload_waiting:
             self.reload_in_background()
         self._heartbeat = asyncio.create_task(self._beat(), name="pitwall-heartbeat")
+        if self.settings.shared_database:
+            self._follower = asyncio.create_task(self._follow_store(), name="pitwall-follow-dataset")
         self.scheduled_events.start()  # syncs once the guilds are available, then every few hours
 
     @property
@@ -189,10 +197,23 @@ class PitwallBot(commands.AutoShardedBot):
                     log.warning("could not record the heartbeat", exc_info=True)
             await self.clock.sleep_until(self.clock.now() + health.HEARTBEAT_EVERY)
 
+    async def _follow_store(self) -> None:
+        """Shared database: every DATASET_POLL, answer from a dataset another process loaded into it."""
+        while True:
+            await self.clock.sleep_until(self.clock.now() + DATASET_POLL)
+            try:
+                if await self.core.follow_store():
+                    await self.after_reload()
+            except Exception:
+                log.exception("could not follow the dataset in the database; trying again in %s", DATASET_POLL)
+
     async def close(self) -> None:
         self._closing = True
         if self._starting:
             await self._start_done.wait()
+        if self._follower is not None:
+            self._follower.cancel()
+            self._follower = None
         for task in list(self._background):  # a reload must not outlive the store it writes
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
