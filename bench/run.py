@@ -3,7 +3,8 @@
 Stages (each prints progress and is bounded): answers in process and their growth with the store (1k to 1M rows),
 answers end to end through the Discord stand-in, the same answers in French and Spanish against English, reminder
 lateness against a 60-second polling loop, a burst of 3,000 reminders at Discord's limits, the same burst across a
-SIGKILL and restart, and memory with 1,000 servers.
+SIGKILL and restart, the same burst on PostgreSQL by one process and by two processes on two shards, and memory
+with 1,000 servers.
 These machines are noisy: compare figures of the same run. Run: make bench (about 6 minutes).
 """
 
@@ -22,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import delivery, growth, languages, lateness, memory
+from bench import delivery, growth, languages, lateness, memory, sharded
 from bot.clock import FixedClock
 from bot.config import DEFAULT_DATA_DIR, PROJECT_ROOT, Settings
 from tests.e2e import running_pitwall, standin
@@ -90,6 +91,8 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
     late = await stage("reminder lateness vs 60 s polling", 180, lambda: lateness.measure(200, 20.0, progress))
     burst = await stage("delivery: 3,000 due at once", 150, lambda: delivery.in_process(10, 30, 10, progress))
     crash = await stage("crash: SIGKILL mid-burst, restart", 180, lambda: delivery.killed(10, 30, 10, progress))
+    shards = await stage("delivery on PostgreSQL: one process, then two on two shards", 300,
+                         lambda: sharded.measure(10, 30, 10, progress))
     rss = await stage("memory with 1,000 servers", 120, lambda: memory.measure(1000))
     progress(f"  memory: pitwall {rss['pitwall']:.1f} MB, default discord.Client {rss['default_client']:.1f} MB")
     return {
@@ -107,6 +110,7 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "reminder_lateness_ms": late,
         "delivery": burst,
         "crash_restart": crash,
+        "sharded": shards,
         "rss_mb": rss,
     }
 
@@ -131,6 +135,13 @@ GOALS: tuple[tuple[str, str, Callable[[dict[str, Any]], float], str, Callable[[f
      lambda v, r: v == 0),
     ("crash: recovery after restart", "s", lambda r: r["crash_restart"]["recovery_s"], "(measured)",
      lambda v, r: True),
+    ("PostgreSQL, one process: burst throughput", "msgs/s", lambda r: r["sharded"]["one_process"]["msgs_per_s"],
+     "≥ 48 (of 50)", lambda v, r: v >= 48),
+    ("PostgreSQL, two processes on two shards: throughput", "msgs/s",
+     lambda r: r["sharded"]["two_processes"]["msgs_per_s"], "≥ 48 (the limit is the bot's)", lambda v, r: v >= 48),
+    ("two processes: 429s + duplicates + lost + posted by the wrong process", "",
+     lambda r: sum(r["sharded"]["two_processes"][k] for k in ("http_429", "duplicates", "lost", "by_wrong_process")),
+     "0", lambda v, r: v == 0),
     ("RSS, 1,000 servers", "MB", lambda r: r["rss_mb"]["pitwall"], "≤ 60 and below the default client",
      lambda v, r: v <= 60 and v < r["rss_mb"]["default_client"]),
     ("RSS of a default discord.Client", "MB", lambda r: r["rss_mb"]["default_client"], "(comparison)",

@@ -121,7 +121,13 @@ async def test_stopped_mid_burst_and_restarted_every_reminder_is_posted_exactly_
 
         second = await _start_bot(environ)
         try:
-            await _wait_for_posts(discord, world, expected)
+            try:
+                await _wait_for_posts(discord, world, expected)
+            except TimeoutError:
+                second.kill()
+                _, stderr = await second.communicate()
+                raise AssertionError(f"{len(posted(discord, world))}/{expected} posted; the restarted bot said:\n"
+                                     f"{stderr.decode()[-6000:]}") from None
             second.send_signal(15)
             _, stderr = await asyncio.wait_for(second.communicate(), timeout=30)
         finally:

@@ -78,8 +78,13 @@ async def test_two_processes_on_two_shards_post_a_burst_exactly_once_each_by_the
         tokens = {label: discord.issue_token(label) for label in ("one", "standby")}
         zero = await start(environ, discord.token, "--shards", "0", "--shard-count", "2")
         one = await start(environ, tokens["one"], "--shards", "1", "--shard-count", "2")
-        standby = await start(environ, tokens["standby"], "--shards", "0", "--shard-count", "2", "--standby")
+        standby: asyncio.subprocess.Process | None = None
         try:
+            async with asyncio.timeout(60):  # shard 0's process posts, so it holds its shard: now the standby
+                while not any(m.posted_by == "main" for cs in world.values() for c in cs  # noqa: ASYNC110
+                              for m in discord.messages(c.id)):
+                    await asyncio.sleep(0.02)
+            standby = await start(environ, tokens["standby"], "--shards", "0", "--shard-count", "2", "--standby")
             await _wait_for_posts(discord, world, expected // 4)
             # Shard 0's process dies mid-burst (possibly between a post and its "sent" mark): the standby, waiting
             # on its lock, takes shard 0 over and finishes it.
@@ -97,7 +102,7 @@ async def test_two_processes_on_two_shards_post_a_burst_exactly_once_each_by_the
             await stop(standby)
         finally:
             for process in (zero, one, standby):
-                if process.returncode is None:
+                if process is not None and process.returncode is None:
                     process.kill()
 
         nonces = posted(discord, world)

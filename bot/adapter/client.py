@@ -9,7 +9,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -27,6 +27,9 @@ from bot.core import Core
 from bot.process_lock import AlreadyRunning, DatabaseLock
 from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, Pacer, ReminderDispatcher
 from bot.shard_lock import ShardLock
+
+if TYPE_CHECKING:
+    import yarl  # discord.py's gateway URLs (a dependency of aiohttp)
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,9 @@ class PitwallBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        pacing.install(self.http, Pacer(settings.global_rate_limit * GLOBAL_LIMIT_SHARE))
+        # Discord's global limit is the bot's, across all its processes: each takes the share of its shards.
+        share = len(shards.ids) / shards.count if shards else 1.0
+        pacing.install(self.http, Pacer(settings.global_rate_limit * GLOBAL_LIMIT_SHARE * share))
         self.sync_only = sync_only
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0
@@ -143,6 +148,13 @@ class PitwallBot(commands.AutoShardedBot):
         if self.settings.shared_database:
             self._follower = asyncio.create_task(self._follow_store(), name="pitwall-follow-dataset")
         self.scheduled_events.start()  # syncs once the guilds are available, then every few hours
+
+    async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
+        # discord.py retries a shard that failed to connect every 5 s, forever; once stopping (SIGTERM while the
+        # shards were still connecting), every try fails on the closed session, so the retries must end here.
+        if self.stopping or self.is_closed():
+            return
+        await super().launch_shard(gateway, shard_id, initial=initial)
 
     @property
     def stopping(self) -> bool:
