@@ -69,9 +69,10 @@ class PitwallBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        # Discord's global limit is the bot's, across all its processes: each takes the share of its shards.
-        share = len(shards.ids) / shards.count if shards else 1.0
-        pacing.install(self.http, Pacer(settings.global_rate_limit * GLOBAL_LIMIT_SHARE * share))
+        # Discord's global limit is the bot's, across all its processes: a process serving only some shards sends in
+        # its shards' share of the slots of the bot's pace (see Pacer), so that together they keep to it.
+        slots = (shards.ids, shards.count) if shards and not shards.everything else None
+        pacing.install(self.http, Pacer(settings.global_rate_limit * GLOBAL_LIMIT_SHARE, slots=slots))
         self.sync_only = sync_only
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0

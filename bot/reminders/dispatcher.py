@@ -15,7 +15,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -85,12 +85,18 @@ class Pacer:
     pacer in front of all its REST requests (`bot.adapter.pacing`); the dispatcher's own is for other posters.
     """
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(self, per_second: float, *, slots: tuple[Collection[int], int] | None = None) -> None:
         self.interval = 0.0 if math.isinf(per_second) else 1.0 / per_second
         self._next = 0.0
         self._lock = asyncio.Lock()
+        # Several processes share the bot's limit: `per_second` is the whole bot's pace, on a grid of slots in wall
+        # clock time, and this process sends only in the slots `(owned, of)` gives it (slot k when k % of is owned).
+        # Processes that never see each other then never send in one slot: together they keep the pace of one.
+        self.slots = (frozenset(slots[0]), slots[1]) if slots and self.interval else None
 
     async def wait(self) -> None:
+        if self.slots is not None:
+            return await self._wait_for_slot(*self.slots)
         async with self._lock:
             now = time.monotonic()
             if self._next > now:
@@ -99,6 +105,26 @@ class Pacer:
             # timer overshoot) costs nothing, but a stall must not let the next sends follow at once, since a pair
             # closer than the interval is how one second ends up with one request too many.
             self._next = max(time.monotonic() - PACER_SLACK_S, self._next) + self.interval
+
+
+    async def _wait_for_slot(self, owned: frozenset[int], of: int) -> None:
+        async with self._lock:
+            at = next_slot(time.time(), self._next, self.interval, owned, of)
+            delay = at - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = at + self.interval / 2  # the next send takes a later slot, never this one again
+
+
+def next_slot(now: float, earliest: float, interval: float, owned: frozenset[int], of: int) -> float:
+    """The first slot at or after both `now` and `earliest` that this process owns: slot k is at k × interval (wall
+    clock seconds), and is owned when k % of is in `owned`."""
+    k = math.ceil(max(now, earliest) / interval)
+    for _ in range(of):
+        if k % of in owned:
+            break
+        k += 1
+    return k * interval
 
 
 @dataclass
