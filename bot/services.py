@@ -301,10 +301,10 @@ class Services:
 
     async def refresh(self) -> Snapshot:
         """Read the dataset from the store into a new snapshot and answer from it from now on."""
-        dataset = self.store.dataset
-        snapshot = Snapshot(await dataset.competitions(), await dataset.seasons(), await dataset.games(),
-                            await dataset.sources(), await dataset.events(), self.clock,
-                            await dataset.content_hash() or "")
+        # Read as of one moment: a load committed meanwhile (another process's) is either all in it or not at all.
+        read = await self.store.dataset.everything()
+        snapshot = Snapshot(read.competitions, read.seasons, read.games, read.sources, read.events, self.clock,
+                            read.content_hash)
         self._snapshot = snapshot  # one assignment: questions already under way keep the snapshot they took
         return snapshot
 

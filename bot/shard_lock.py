@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from bot.process_lock import AlreadyRunning
 from bot.shards import ShardScope, describe
 from bot.store.database import StoreError, lock_key
-from bot.store.postgres import redacted
+from bot.store.postgres import redacted, unreachable
 
 if TYPE_CHECKING:
     import asyncpg
@@ -34,6 +34,12 @@ log = logging.getLogger(__name__)
 _LAYOUT_LOCK = lock_key("pitwall", "shard-layout")
 _NAME = re.compile(r"^pitwall shards (?:all|(?P<ids>[0-9,-]+) of (?P<count>\d+))")
 STANDBY_POLL = 5.0  # seconds between a standby's tries
+PROBE_EVERY, PROBE_TIMEOUT = 10.0, 5.0  # a connection that stops answering has lost its locks as far as we know
+LABEL_LIMIT = 63  # PostgreSQL keeps this many bytes of application_name
+
+
+class StandbyStopped(Exception):
+    """A stop was asked while waiting for the shards."""
 
 
 def _label(scope: ShardScope | None) -> str:
@@ -72,6 +78,8 @@ class ShardLock:
         self._connection: asyncpg.Connection | None = None
         self.on_lost: Callable[[], None] | None = None  # called if the connection (so the lock) is lost
         self._releasing = False
+        self._stop = asyncio.Event()
+        self._probe: asyncio.Task[None] | None = None
 
     @property
     def keys(self) -> list[int]:
@@ -83,10 +91,13 @@ class ShardLock:
         """Take the shards, or raise AlreadyRunning naming who has them; a standby waits for them instead."""
         import asyncpg
 
+        if len(_label(self.scope)) > LABEL_LIMIT:
+            raise StoreError(f"{_label(self.scope)!r} is too long for PostgreSQL to show other processes: name these "
+                             "shards as fewer ranges (e.g. 0-31 rather than every other shard)")
         try:
             self._connection = await asyncpg.connect(self.url, server_settings={"application_name": "pitwall"})
         except Exception as exc:  # asyncpg, OS and DNS errors: all about reaching the server
-            raise StoreError(f"cannot connect to the database at {redacted(self.url)}: {exc}") from exc
+            raise unreachable(self.url, exc) from exc
         announced = False
         while True:
             refusal = await self._try()
@@ -100,8 +111,14 @@ class ShardLock:
             if not announced:
                 log.info("standby: %s Waiting to take over.", refusal)
                 announced = True
-            await asyncio.sleep(STANDBY_POLL)
+            try:
+                await asyncio.wait_for(self._stop.wait(), timeout=STANDBY_POLL)
+            except TimeoutError:
+                continue
+            await self._close()
+            raise StandbyStopped
         self._connection.add_termination_listener(self._terminated)
+        self._probe = asyncio.create_task(self._keep_probing(), name="pitwall-shard-lock-probe")
         log.info("serving %s of the database at %s", "every shard" if self.scope is None else self.scope,
                  redacted(self.url))
 
@@ -113,7 +130,8 @@ class ShardLock:
             await connection.execute("SELECT pg_advisory_xact_lock($1)", _LAYOUT_LOCK)
             for pid, name, host in await connection.fetch(
                     "SELECT pid, application_name, client_addr FROM pg_stat_activity"
-                    " WHERE application_name LIKE 'pitwall shards %' AND pid <> pg_backend_pid()"):
+                    " WHERE application_name LIKE 'pitwall shards %' AND pid <> pg_backend_pid()"
+                    " AND datname = current_database()"):  # advisory locks are per database too
                 why = conflict(self.scope, name)
                 if why is not None:
                     return (f"another pitwall ({name.removeprefix('pitwall ')}; database pid {pid}"
@@ -130,18 +148,41 @@ class ShardLock:
                                      f"{_label(self.scope)} pid {os.getpid()} {socket.gethostname()}"[:63])
         return None
 
+    def stop_waiting(self) -> None:
+        """A stop asked while a standby waits: acquire() gives up (StandbyStopped)."""
+        self._stop.set()
+
+    async def _keep_probing(self) -> None:
+        """A connection can die without a word (a half-open TCP connection): ask it something every PROBE_EVERY."""
+        while self._connection is not None:
+            await asyncio.sleep(PROBE_EVERY)
+            try:
+                await asyncio.wait_for(self._connection.fetchval("SELECT 1"), timeout=PROBE_TIMEOUT)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self._terminated(None)
+                return
+
     def _terminated(self, _connection: object) -> None:
         if not self._releasing:
+            self._releasing = True  # said once, whether the probe or the connection noticed first
             log.critical("lost the connection that holds %s: stopping, so that another process can take over",
                          "every shard" if self.scope is None else self.scope)
             if self.on_lost is not None:
                 self.on_lost()
 
     async def _close(self) -> None:
+        if self._probe is not None and self._probe is not asyncio.current_task():
+            self._probe.cancel()
+            self._probe = None
         if self._connection is not None:
             self._releasing = True
-            await self._connection.close()
-            self._connection = None
+            connection, self._connection = self._connection, None
+            try:
+                await asyncio.wait_for(connection.close(), timeout=PROBE_TIMEOUT)
+            except Exception:
+                connection.terminate()
 
     async def release(self) -> None:
         await self._close()

@@ -83,3 +83,27 @@ async def test_a_copy_into_a_database_that_has_rows_is_refused_and_changes_nothi
     err = io.StringIO()
     assert await asyncio.to_thread(main, ["db", "copy", str(source), url], err=err) == 2
     assert "copy into an empty database" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+async def test_a_copy_back_to_sqlite_never_hands_out_an_id_postgresql_used(
+        tmp_path: Path, postgres_server: TemporaryPostgres) -> None:
+    url = postgres_server.create_database(f"pitwall_{next(database_names)}")
+    core = await Core.open(Settings(db_path=tmp_path / "unused", data_dir=MINI_DATA, database_url=url),
+                           FixedClock(NOW))
+    try:
+        await core.reminders.save_custom(GUILD, "Cup final", "2026-12-20", "18:00", "PS5", ADMIN)
+        kept = await core.reminders.subscribe(GUILD, 3000, "cup final", "0", None, ADMIN)
+        gone = await core.reminders.subscribe(GUILD, 4000, "cup final", "7d, 1d, 0", None, ADMIN)
+        used = max(r.id for r in await core.store.reminders.reminders(gone.subscription.id))
+        await core.reminders.remove(GUILD, gone.subscription.id)
+    finally:
+        await core.close()
+    target = tmp_path / "back.sqlite3"
+    await copy_database(url, target)
+    back = await Core.open(Settings(db_path=target, data_dir=MINI_DATA), FixedClock(NOW))
+    try:
+        assert [s.subscription.id for s in await back.reminders.statuses(GUILD)] == [kept.subscription.id]
+        fresh = await back.reminders.subscribe(GUILD, 5000, "cup final", "0", None, ADMIN)
+        assert min(r.id for r in await back.store.reminders.reminders(fresh.subscription.id)) > used
+    finally:
+        await back.close()

@@ -97,6 +97,10 @@ async def test_two_processes_on_two_shards_post_a_burst_exactly_once_each_by_the
             assert "--standby" in held and "Traceback" not in held
             resplit = await refused(environ, discord.token, "--shards", "2-3", "--shard-count", "4")
             assert "splits servers into 2 shards, not 4" in resplit
+            # A standby stopped while it waits (systemctl stop) exits cleanly, having served nothing.
+            waiting = await start(environ, discord.token, "--shards", "1", "--shard-count", "2", "--standby")
+            await asyncio.sleep(3)  # long enough to be waiting on the lock
+            assert "standby: another pitwall" in await stop(waiting)
             await asyncio.sleep(0.5)  # anything extra would arrive now
             await stop(one)
             await stop(standby)

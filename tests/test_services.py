@@ -1,11 +1,12 @@
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.clock import FixedClock
 from bot.core import Core
-from bot.dataset.model import Season
 from bot.errors import BadInput, NotOnRecord, UnknownName
+from bot.store.dataset_rows import DatasetView
 
 
 async def test_champions_of_a_year_cover_every_competition_in_order(core: Core) -> None:
@@ -99,12 +100,13 @@ async def test_a_release_with_an_exact_time_is_upcoming_until_that_instant(core:
 
 async def test_a_competition_with_no_decided_season_says_not_decided_yet(core: Core,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    real_seasons = core.store.dataset.seasons
+    everything = core.store.dataset.everything
 
-    async def only_in_progress(year: int | None = None, competition: str | None = None) -> list[Season]:
-        return [s for s in await real_seasons(year, competition) if s.status != "concluded"]
+    async def only_in_progress() -> DatasetView:
+        read = await everything()
+        return dataclasses.replace(read, seasons=[s for s in read.seasons if s.status != "concluded"])
 
-    monkeypatch.setattr(core.store.dataset, "seasons", only_in_progress)
+    monkeypatch.setattr(core.store.dataset, "everything", only_in_progress)
     await core.services.refresh()
     with pytest.raises(NotOnRecord, match="2022 Manufacturers Cup season is not decided yet"):
         core.services.catalog.podium(core.services.catalog.resolve_competition("mc"))

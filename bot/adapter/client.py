@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.process_lock import AlreadyRunning, DatabaseLock
 from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, Pacer, ReminderDispatcher
-from bot.shard_lock import ShardLock
+from bot.shard_lock import ShardLock, StandbyStopped
 
 if TYPE_CHECKING:
     import yarl  # discord.py's gateway URLs (a dependency of aiohttp)
@@ -107,16 +107,38 @@ class PitwallBot(commands.AutoShardedBot):
         return self._core
 
     async def setup_hook(self) -> None:
+        # A stop asked during start-up (SIGTERM) waits for it to reach a safe point rather than close the store under
+        # it; a standby still waiting for its shards stops waiting.
+        self._starting = True
+        try:
+            started = await self._start_up()
+        finally:
+            self._starting = False
+            self._start_done.set()
+        if self.sync_only:
+            await self.close()
+            return
+        if not started or self._closing:
+            return
+        self._serve()
+
+    async def _start_up(self) -> bool:
+        """Everything before the bot serves; False if a stop came first."""
         # Before anything is opened or sent: a second bot on this database must not answer or post anything.
         if self._shard_lock is not None:
             self._shard_lock.on_lost = self._on_shards_lost
-            await self._shard_lock.acquire(standby=self.standby)
+            try:
+                await self._shard_lock.acquire(standby=self.standby)
+            except StandbyStopped:
+                return False
         elif self.settings.shards is not None and not self.settings.shards.everything:
             raise AlreadyRunning(f"this process would serve only {self.settings.shards}, and SQLite serves one "
                                  "process: run every shard in it (leave out --shards), or set PITWALL_DATABASE_URL "
                                  "to a PostgreSQL database that several processes share.")
         else:
             self._lock.acquire()
+        if self._closing:
+            return False
         self._core = await Core.open(self.settings, self.clock)
         # The pace is kept in front of every REST request (bot.adapter.pacing), not only the reminder posts.
         self.dispatcher = ReminderDispatcher(self.core.reminders, DiscordPoster(self),
@@ -126,21 +148,17 @@ class PitwallBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.tree.set_translator(CatalogTranslator())
         await self.sync_commands(force=self.sync_only)
-        if self.sync_only:
-            await self.close()
-            return
+        if self.sync_only or self._closing:
+            return not self._closing
         # First finish what a previous process left in flight (same nonces), then re-plan for a dataset that
-        # may have moved a date since the last run, then wait for what is due. A stop asked meanwhile (SIGTERM)
-        # waits for this to finish rather than close the store under it.
-        self._starting = True
-        try:
-            await self.dispatcher.recover()
-            await self.core.reminders.replan_all()
-        finally:
-            self._starting = False
-            self._start_done.set()
-        if self._closing:
-            return
+        # may have moved a date since the last run, then wait for what is due.
+        await self.dispatcher.recover()
+        await self.core.reminders.replan_all()
+        return True
+
+    def _serve(self) -> None:
+        """Serve: the dispatcher, the heartbeat, following the shared dataset, Discord events."""
+        assert self.dispatcher is not None
         self.dispatcher.start()
         self._started = True
         if self._reload_waiting:
@@ -223,6 +241,8 @@ class PitwallBot(commands.AutoShardedBot):
     async def close(self) -> None:
         self._closing = True
         if self._starting:
+            if self._shard_lock is not None:
+                self._shard_lock.stop_waiting()
             await self._start_done.wait()
         if self._follower is not None:
             self._follower.cancel()

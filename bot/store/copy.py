@@ -19,6 +19,7 @@ TABLES = ("source", "competition", "competition_alias", "season", "season_source
           "announcement", "app_state", "guild_settings", "custom_release", "subscription", "reminder", "discord_event")
 # Tables whose ids the database makes: the target must never hand out one the source already used.
 _IDENTITIES = ("season", "placing", "custom_release", "subscription", "reminder")
+_AUTOINCREMENT = "reminder"  # the one SQLite table that never reuses an id (no nonce carries the others')
 
 
 def location(text: str) -> Location:
@@ -65,12 +66,16 @@ async def _copy(source: Database, target: Database) -> dict[str, int]:
             await into.executemany(
                 f"INSERT INTO {_quoted(table)} ({listed}) VALUES ({', '.join('?' for _ in names)})", rows)  # noqa: S608
             copied[table] = len(rows)
-        if isinstance(target, PostgresDatabase):
-            for table in _IDENTITIES:
-                # Past the highest id the source ever gave (SQLite's AUTOINCREMENT remembers deleted ones too).
-                highest = max(await _highest_id(source, table), 0)
+        for table in _IDENTITIES:
+            # Past the highest id the source ever gave, deleted rows' included (SQLite's AUTOINCREMENT and
+            # PostgreSQL's sequences remember them): a reminder id is part of nonces Discord has seen.
+            highest = await _highest_id(source, table)
+            if isinstance(target, PostgresDatabase):
                 await into.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ?, ?)",
                                    (max(highest, 1), highest > 0))
+            elif table == _AUTOINCREMENT and highest and not await into.execute(
+                    "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (highest, table)):
+                await into.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest))
     log.info("copied %d rows from %s to %s", sum(copied.values()), source.where, target.where)
     return copied
 
@@ -80,5 +85,6 @@ async def _highest_id(database: Database, table: str) -> int:
     highest = int(row[0]) if row and row[0] is not None else 0
     if isinstance(database, SqliteDatabase):
         used = await database.fetchone("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
-        highest = max(highest, int(used[0]) if used else 0)
-    return highest
+    else:
+        used = await database.fetchone("SELECT pg_sequence_last_value(pg_get_serial_sequence(?, 'id'))", (table,))
+    return max(highest, int(used[0]) if used and used[0] is not None else 0)

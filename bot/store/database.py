@@ -116,6 +116,11 @@ class Database(ABC):
         return rows[0] if rows else None
 
     @abstractmethod
+    def snapshot(self) -> AbstractAsyncContextManager[Reads]:
+        """Reads that all see the database as of one moment, whatever commits meanwhile (a dataset load by another
+        process)."""
+
+    @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """One write transaction: committed on success, rolled back on any error. Never nest them."""
 

@@ -21,6 +21,16 @@ class Announcement:
     changed_at: datetime
 
 
+@dataclass(frozen=True)
+class DatasetView:
+    competitions: list[Competition]
+    seasons: list[Season]
+    games: list[Game]
+    sources: list[Source]
+    events: list[Event]
+    content_hash: str
+
+
 class DatasetRows:
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -43,6 +53,13 @@ class DatasetRows:
             len(dataset.seasons), len(dataset.games), len(dataset.sources), dataset.content_hash[:12],
         )
         return True
+
+    async def everything(self) -> DatasetView:
+        """The whole dataset as of one moment: what a snapshot of the services is built from."""
+        async with self._database.snapshot() as db:
+            return DatasetView(await reads.competitions(db), await reads.seasons(db, year=None, competition=None),
+                               await reads.games(db), await reads.sources(db, None), await reads.events(db),
+                               await reads.meta(db, "content_hash") or "")
 
     async def competitions(self) -> list[Competition]:
         return await reads.competitions(self._database)

@@ -12,9 +12,8 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
-from bot.store.database import POSTGRESQL, Database, Params, Row, StoreError, Transaction, lock_key
+from bot.store.database import POSTGRESQL, Database, Params, Reads, Row, StoreError, Transaction, lock_key
 from bot.store.migrate import newest_version, pending
 
 if TYPE_CHECKING:
@@ -30,13 +29,30 @@ def is_postgres_url(url: str) -> bool:
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The URL without its password, for messages and logs, whatever form it takes: user:password@ (even with
+    characters a URL should have escaped), or ?password= / ?sslpassword= among the parameters."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return "<the database URL>"
+    userinfo, at, place = rest.rpartition("@")  # a host never holds "@"; a password may
+    user = userinfo.split(":", 1)[0] if at else ""
+    shown_user = f"{user}:***@" if ":" in userinfo else f"{user}@" if at else ""
+    where, question, query = place.partition("?")
+    kept = [p for p in query.split("&") if p and p.split("=", 1)[0].lower() not in ("password", "sslpassword")]
+    hidden = len(kept) != len([p for p in query.split("&") if p])
+    parameters = "&".join(kept + (["password=***"] if hidden else []))
+    return f"{scheme}://{shown_user}{where}{'?' + parameters if question and parameters else ''}"
+
+
+def unreachable(url: str, exc: Exception) -> StoreError:
+    """Why the server could not be reached, never with the password: asyncpg's message for a URL it cannot read may
+    quote a piece of it."""
+    if isinstance(exc, ValueError):
+        why = ("the URL could not be read (characters such as @ # / ? in the password must be percent-encoded, "
+               "e.g. %40 for @)")
+    else:
+        why = f"{exc.__class__.__name__}: {exc}"
+    return StoreError(f"cannot connect to the database at {redacted(url)}: {why}")
 
 
 @functools.lru_cache(maxsize=512)
@@ -110,7 +126,7 @@ class PostgresDatabase(Database):
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=8, server_settings=settings)
         except Exception as exc:  # asyncpg, OS and DNS errors: all about reaching the server
-            raise StoreError(f"cannot connect to the database at {redacted(url)}: {exc}") from exc
+            raise unreachable(url, exc) from exc
         database = cls(pool, url)
         try:
             if readonly:
@@ -157,6 +173,12 @@ class PostgresDatabase(Database):
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         return await self._rows.fetchone(sql, params)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Reads]:
+        async with self.pool.acquire() as connection, connection.transaction(isolation="repeatable_read",
+                                                                            readonly=True):
+            yield _PostgresRows(connection)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -83,8 +83,10 @@ class ReminderRows:
         (staging and production, a restored backup) never send each other's nonces."""
         found = await self._state.get(INSTALL_KEY)
         if found is None:
-            found = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(INSTALL_ID_LENGTH))
-            await self._state.set(INSTALL_KEY, found, now)
+            # Processes starting together on a new shared database must all use the first one stored: a claim
+            # re-sent by another process must carry the same nonce, or Discord posts it twice.
+            made = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(INSTALL_ID_LENGTH))
+            found = await self._state.set_once(INSTALL_KEY, made, now)
         return found
 
     # Settings ------------------------------------------------------------------------------------------
@@ -276,18 +278,21 @@ class ReminderRows:
         async with self._store.transaction() as db:
             # PostgreSQL: the rows picked are locked as they are picked, in turn order, skipping any another
             # transaction holds, so a second process claiming at the same moment takes the next ones instead of
-            # waiting. The state is checked again on the locked row: a claim committed meanwhile is never re-taken.
+            # waiting. The state and the due time are checked again on the locked row (PostgreSQL re-checks only the
+            # locked table's conditions): a claim committed meanwhile, or a re-plan that moved the reminder later,
+            # is never taken.
             rows = await db.fetchall(
                 "WITH turns AS (SELECT r.id, r.attempt_at, ROW_NUMBER() OVER ("  # noqa: S608 - constants and the dialect
                 "  PARTITION BY s.channel_id ORDER BY r.attempt_at, r.id) AS turn"
                 "  FROM reminder r JOIN subscription s ON s.id = r.subscription_id"
                 f"  WHERE r.state = 'pending' AND r.attempt_at <= ? AND s.paused_reason IS NULL{shards}),"
-                " picked AS (SELECT r.id FROM reminder r JOIN turns t ON t.id = r.id WHERE r.state = 'pending'"
+                " picked AS (SELECT r.id FROM reminder r JOIN turns t ON t.id = r.id"
+                "  WHERE r.state = 'pending' AND r.attempt_at <= ?"
                 f"  ORDER BY t.turn, t.attempt_at, t.id LIMIT ?{db.dialect.skip_locked_rows})"
                 " UPDATE reminder SET state = 'claimed', claimed_at = ?, attempts = attempts + 1,"
                 " first_sent_at = COALESCE(first_sent_at, ?)"
-                " WHERE id IN (SELECT id FROM picked) AND state = 'pending' RETURNING id",
-                (_iso(now), *shard_params, limit, _iso(now), _iso(now)))
+                " WHERE id IN (SELECT id FROM picked) AND state = 'pending' AND attempt_at <= ? RETURNING id",
+                (_iso(now), *shard_params, _iso(now), limit, _iso(now), _iso(now), _iso(now)))
             # Read in the same transaction: if this fails, the claim is rolled back rather than left behind.
             return await _deliveries(db, db.dialect.any_of("r.id"), (db.dialect.many(row[0] for row in rows),))
 
@@ -315,13 +320,17 @@ class ReminderRows:
 
     async def release_claims(self, ids: Iterable[int]) -> int:
         """The `release` transition for claims known not to have been sent (nothing read, nothing posted)."""
+        ordered = sorted(ids)
         async with self._store.transaction() as db:
+            # Rows locked in id order, as a re-plan locks them: two writers of several reminders never deadlock.
+            await db.fetchall(f"SELECT id FROM reminder WHERE {db.dialect.any_of('id')} ORDER BY id"  # noqa: S608
+                              f"{db.dialect.lock_rows}", (db.dialect.many(ordered),))
             return await db.execute(
                 # A release moved meanwhile has a later due time than the claim's attempt: wait for it.
                 "UPDATE reminder SET state = 'pending', first_sent_at = NULL,"  # noqa: S608 - constants only
                 " attempt_at = CASE WHEN attempt_at > due_at THEN attempt_at ELSE due_at END"
                 f" WHERE state = 'claimed' AND {db.dialect.any_of('id')}",
-                (db.dialect.many(sorted(ids)),))
+                (db.dialect.many(ordered),))
 
     async def settle(self, reminder: Reminder, outcome: Outcome, *values: Any,
                      pause: tuple[int, str, datetime] | None = None) -> bool:
@@ -406,7 +415,7 @@ async def _apply_plan(db: Transaction, subscription_id: int, planned: list[Plann
         return  # removed meanwhile (a command, or its channel was deleted)
     existing = {(row[1], row[2]): row for row in await db.fetchall(
         'SELECT id, release_key, "offset", release_on, anchor_at, due_at, state FROM reminder'  # noqa: S608 - constants only
-        f" WHERE subscription_id = ?{db.dialect.lock_rows}", (subscription_id,))}
+        f" WHERE subscription_id = ? ORDER BY id{db.dialect.lock_rows}", (subscription_id,))}
     wanted = {(p.release_key, p.offset): p for p in planned}
     for key, plan in wanted.items():
         row = existing.get(key)

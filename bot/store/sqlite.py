@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.store.database import SQLITE, Database, Params, Row, StoreError, StoreMissing, Transaction
+from bot.store.database import SQLITE, Database, Params, Reads, Row, StoreError, StoreMissing, Transaction
 from bot.store.migrate import newest_version, pending
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,12 @@ class SqliteDatabase(Database):
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         return await self._rows.fetchone(sql, params)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Reads]:
+        # One connection, whose writes are whole transactions taken in turn: a read between two is consistent
+        # already, and only this process writes the file.
+        yield self._rows
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
