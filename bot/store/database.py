@@ -108,12 +108,13 @@ class Database(ABC):
     def where(self) -> str:
         """The database for an operator's eyes: a file path, or a URL without its password."""
 
-    @abstractmethod
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+    _rows: Reads  # each statement on its own: the backend's connection or pool
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return await self._rows.fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
+        return await self._rows.fetchone(sql, params)
 
     @abstractmethod
     def snapshot(self) -> AbstractAsyncContextManager[Reads]:

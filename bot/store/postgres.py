@@ -168,12 +168,6 @@ class PostgresDatabase(Database):
             applied.append(migration.name)
         return applied
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return await self._rows.fetchall(sql, params)
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        return await self._rows.fetchone(sql, params)
-
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Reads]:
         async with self.pool.acquire() as connection, connection.transaction(isolation="repeatable_read",

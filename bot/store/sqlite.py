@@ -47,7 +47,8 @@ class SqliteDatabase(Database):
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._db = connection
-        self._rows = _SqliteRows(connection)
+        self._statements = _SqliteRows(connection)  # the one connection: reads and, in turn, transactions
+        self._rows = self._statements
         self.path = path
         # One connection serves every task: write transactions take turns (SQLite has one writer anyway).
         self._write_lock = asyncio.Lock()
@@ -114,24 +115,18 @@ class SqliteDatabase(Database):
         await migrate(connection)
         return cls(connection, Path(":memory:"))
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return await self._rows.fetchall(sql, params)
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        return await self._rows.fetchone(sql, params)
-
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Reads]:
         # One connection, whose writes are whole transactions taken in turn: a read between two is consistent
         # already, and only this process writes the file.
-        yield self._rows
+        yield self._statements
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self._write_lock:
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
-                yield self._rows
+                yield self._statements
             except BaseException:
                 if self._db.in_transaction:  # also when cancelled while BEGIN itself was running
                     await self._db.rollback()
