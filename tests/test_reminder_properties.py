@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,6 +98,9 @@ class Bot:
 
 
 Op = tuple[str, int]
+# The scheduler's properties, on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 ops = st.lists(st.one_of(
     st.tuples(st.just("advance"), st.integers(1, 60 * 48)),  # minutes
     st.tuples(st.just("move"), st.integers(0, 6)),  # to that many days after 2 December
@@ -105,9 +109,10 @@ ops = st.lists(st.one_of(
 ), min_size=1, max_size=14)
 
 
-async def run(sequence: list[Op], directory: Path) -> DiscordLike:
+async def run(sequence: list[Op], directory: Path, database_url: str | None = None) -> DiscordLike:
     clock = FixedClock(START)
-    core = await Core.open(Settings(db_path=directory / "p.sqlite3", data_dir=MINI_DATA), clock)
+    core = await Core.open(Settings(db_path=directory / "p.sqlite3", data_dir=MINI_DATA, database_url=database_url),
+                           clock)
     discord = DiscordLike(core, clock)
     bot = Bot(core, clock, discord)
     rows = core.store.reminders
@@ -166,11 +171,14 @@ async def run(sequence: list[Op], directory: Path) -> DiscordLike:
     return discord
 
 
-@settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A new database per example on either backend (the fixture gives a maker, not a database).
+@settings(max_examples=75, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(sequence=ops)
-async def test_no_reminder_is_posted_for_a_stale_generation_or_shown_twice(sequence: list[Op]) -> None:
+async def test_no_reminder_is_posted_for_a_stale_generation_or_shown_twice(
+        sequence: list[Op], new_database_url: Callable[[], str | None]) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        discord = await run(sequence, Path(directory))
+        discord = await run(sequence, Path(directory), new_database_url())
     assert discord.stale_posts == []
     # Every (reminder, generation) appears at most once in the channel: a nonce is shown at most once.
     assert len(discord.shown) == len(set(discord.shown)), discord.shown
@@ -184,7 +192,8 @@ async def test_no_reminder_is_posted_for_a_stale_generation_or_shown_twice(seque
     ([("refuse", 0), ("advance", 600), ("move", 3), ("allow", 0), ("resume", 0), ("advance", 60)], 0),
     ([("advance", 600), ("move", 2), ("advance", 60 * 48)], 2),  # moved after it was sent: reminded again
 ])
-async def test_known_sequences_show_what_a_member_expects(sequence: list[Op], shown: int) -> None:
+async def test_known_sequences_show_what_a_member_expects(sequence: list[Op], shown: int,
+                                                          new_database_url: Callable[[], str | None]) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        discord = await run(sequence, Path(directory))
+        discord = await run(sequence, Path(directory), new_database_url())
     assert discord.stale_posts == [] and len(discord.shown) == shown, discord.shown
