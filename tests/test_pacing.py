@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.adapter import pacing
-from bot.reminders.dispatcher import Pacer, next_slot
+from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, LATE_EDGE_MARGIN, Pacer, next_slot, shared_pace
 
 
 class CountingPacer(Pacer):
@@ -62,6 +62,12 @@ def test_processes_on_different_shards_never_share_a_slot_and_together_keep_one_
     slots = [round(s / interval) for s in sent]
     # Never two sends in one slot: together at most one per slot of the bot's pace, so within its global limit.
     assert len(slots) == len(set(slots))
+
+
+def test_the_bot_pace_leaves_room_for_each_other_process_and_never_drops_below_half() -> None:
+    assert shared_pace(50, (0, 1, 2, 3), 8) == 50 * GLOBAL_LIMIT_SHARE - LATE_EDGE_MARGIN  # two processes
+    assert shared_pace(50, (0,), 4) == 50 * GLOBAL_LIMIT_SHARE - 3 * LATE_EDGE_MARGIN
+    assert shared_pace(50, (0,), 1000) == 50 * GLOBAL_LIMIT_SHARE / 2
 
 
 def test_one_process_with_every_shard_sends_in_every_slot() -> None:

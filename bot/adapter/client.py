@@ -25,7 +25,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core import Core
 from bot.process_lock import AlreadyRunning, DatabaseLock
-from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, Pacer, ReminderDispatcher
+from bot.reminders.dispatcher import GLOBAL_LIMIT_SHARE, Pacer, ReminderDispatcher, shared_pace
 from bot.shard_lock import ShardLock, StandbyStopped
 
 if TYPE_CHECKING:
@@ -71,8 +71,12 @@ class PitwallBot(commands.AutoShardedBot):
         self.clock: Clock = clock or SystemClock()
         # Discord's global limit is the bot's, across all its processes: a process serving only some shards sends in
         # its shards' share of the slots of the bot's pace (see Pacer), so that together they keep to it.
-        slots = (shards.ids, shards.count) if shards and not shards.everything else None
-        pacing.install(self.http, Pacer(settings.global_rate_limit * GLOBAL_LIMIT_SHARE, slots=slots))
+        if shards and not shards.everything:
+            pace = Pacer(shared_pace(settings.global_rate_limit, shards.ids, shards.count),
+                         slots=(shards.ids, shards.count))
+        else:
+            pace = Pacer(settings.global_rate_limit * GLOBAL_LIMIT_SHARE)
+        pacing.install(self.http, pace)
         self.sync_only = sync_only
         # Past this many seconds of thinking an answer is deferred (Discord drops it after 3 s).
         self.defer_after = 2.0
