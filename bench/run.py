@@ -92,7 +92,7 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
     burst = await stage("delivery: 3,000 due at once", 150, lambda: delivery.in_process(10, 30, 10, progress))
     crash = await stage("crash: SIGKILL mid-burst, restart", 180, lambda: delivery.killed(10, 30, 10, progress))
     shards = await stage("delivery on PostgreSQL: one process, then two on two shards", 300,
-                         lambda: sharded.measure(10, 30, 10, progress))
+                         lambda: sharded.in_fresh_process(progress))
     rss = await stage("memory with 1,000 servers", 120, lambda: memory.measure(1000))
     progress(f"  memory: pitwall {rss['pitwall']:.1f} MB, default discord.Client {rss['default_client']:.1f} MB")
     return {
