@@ -29,27 +29,17 @@ from bot.clock import FixedClock
 from bot.config import DEFAULT_DATA_DIR, PROJECT_ROOT, Settings
 from bot.core import Core
 from bot.shards import shard_of
-from tests.discord_standin import Channel, DiscordStandIn
 from tests.e2e import standin
 from tests.postgres_server import TemporaryPostgres, install
+from tests.test_e2e_shards import build_sharded_world
 from tests.test_e2e_startup import pitwall_environ
-
-
-def build(discord: DiscordStandIn, guilds: int, channels: int) -> dict[int, list[Channel]]:
-    """Servers split evenly between the two shards, so that both processes have the same work."""
-    discord.set_rate_limit("POST /channels/*/messages", limit=5, window=5.0)
-    world = {}
-    for i in range(guilds):
-        guild = discord.add_guild(f"g{i}", guild_id=discord.guild_id_on_shard(i % 2, 2))
-        world[guild.id] = [discord.add_channel(guild.id, f"c{c}") for c in range(channels)]
-    return world
 
 
 async def burst(server: TemporaryPostgres, name: str, layouts: list[list[str]], guilds: int, channels: int,
                 releases: int, progress: Callable[[str], None]) -> dict[str, Any]:
     url = server.create_database(name)
     async with standin() as discord:
-        world = build(discord, guilds, channels)
+        world = build_sharded_world(discord, guilds // 2, channels)
         with tempfile.TemporaryDirectory() as folder:
             now = datetime.now(UTC).replace(second=0, microsecond=0)
             settings = Settings(db_path=Path(folder) / "unused", data_dir=DEFAULT_DATA_DIR, database_url=url)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.process_lock import AlreadyRunning
-from bot.shards import ShardScope, describe
+from bot.shards import ShardScope, describe, parse_shards
 from bot.store.database import StoreError, lock_key
 from bot.store.postgres import redacted, unreachable
 
@@ -46,14 +46,6 @@ def _label(scope: ShardScope | None) -> str:
     return "pitwall shards all" if scope is None else f"pitwall shards {describe(scope.ids)} of {scope.count}"
 
 
-def _ids(text: str) -> set[int]:
-    found: set[int] = set()
-    for part in text.split(","):
-        first, _, last = part.partition("-")
-        found.update(range(int(first), int(last or first) + 1))
-    return found
-
-
 def conflict(mine: ShardScope | None, theirs: str) -> str | None:
     """Why a live process labelled `theirs` and this one cannot both run, or None."""
     match = _NAME.match(theirs)
@@ -61,7 +53,11 @@ def conflict(mine: ShardScope | None, theirs: str) -> str | None:
         return None
     if match.group("count") is None:
         return "serves every shard"
-    count, ids = int(match.group("count")), _ids(match.group("ids"))
+    count = int(match.group("count"))
+    try:
+        ids = set(parse_shards(match.group("ids"), count).ids)
+    except ValueError:
+        return None  # not a layout pitwall wrote
     if mine is None:
         return f"serves shards {describe(tuple(sorted(ids)))} of {count}"
     if count != mine.count:

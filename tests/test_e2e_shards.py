@@ -8,6 +8,7 @@ import asyncio
 import io
 import signal
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,13 +31,15 @@ from tests.test_e2e_startup import pitwall_environ
 GUILDS_PER_SHARD = 2  # 2 shards x 2 servers x 10 channels x 5 releases: 200 reminders due at once
 
 
-def build_sharded_world(discord: DiscordStandIn) -> dict[int, list[Channel]]:
+def build_sharded_world(discord: DiscordStandIn, guilds_per_shard: int = GUILDS_PER_SHARD,
+                        channels: int = CHANNELS_PER_GUILD) -> dict[int, list[Channel]]:
+    """Servers split evenly between two shards (so two processes have the same work), at Discord's channel limit."""
     discord.set_rate_limit("POST /channels/*/messages", limit=5, window=5.0)
     world = {}
     for shard in (0, 1):
-        for g in range(GUILDS_PER_SHARD):
+        for g in range(guilds_per_shard):
             guild = discord.add_guild(f"Shard {shard} league {g}", guild_id=discord.guild_id_on_shard(shard, 2))
-            world[guild.id] = [discord.add_channel(guild.id, f"paddock-{c}") for c in range(CHANNELS_PER_GUILD)]
+            world[guild.id] = [discord.add_channel(guild.id, f"paddock-{c}") for c in range(channels)]
     return world
 
 
@@ -143,6 +146,17 @@ async def test_a_dataset_loaded_into_the_shared_database_is_answered_by_a_runnin
                     await asyncio.sleep(0.02)
             after = await discord.invoke("champion", {"year": "2026"}, guild_id=guild.id)
             assert "José Serrano" in str(reply_of(after)[0])
+
+
+async def test_with_no_shards_given_one_process_runs_every_shard_discord_recommends(
+        make_settings: Callable[..., Settings], clock: FixedClock) -> None:
+    async with standin(recommended_shards=2) as discord:
+        world = build_sharded_world(discord, guilds_per_shard=1, channels=1)
+        async with running_pitwall(discord, make_settings(REAL_DATA), clock) as bot:
+            assert bot.shard_count == 2 and sorted(s.shard_id for s in discord.sessions()) == [0, 1]
+            for guild_id in world:  # a member of a server on either shard is answered
+                result = await discord.invoke("champion", {"year": "2021"}, guild_id=guild_id)
+                assert "Valerio Gallo" in str(reply_of(result)[0])
 
 
 async def test_sqlite_refuses_a_process_that_would_serve_only_some_shards(tmp_path: Path) -> None:

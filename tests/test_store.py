@@ -52,7 +52,7 @@ async def test_an_older_database_is_upgraded_in_place_without_losing_rows(tmp_pa
         assert await store.db.fetchone("PRAGMA user_version") == (newest_version("sqlite"),)
         assert await count(store, "season") == 1
         assert await count(store, "placing") == 1
-        (season,) = await store.dataset.seasons()
+        (season,) = (await store.dataset.everything()).seasons
         assert season.standing[0].name == "Valerio Gallo"
         # The old rows lack the calendar and the newer details: the next start loads the dataset again.
         assert await store.dataset.content_hash() is None

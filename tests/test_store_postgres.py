@@ -37,9 +37,8 @@ def test_placeholders_are_numbered_outside_string_literals() -> None:
         assert redacted(url) == shown
 
 
-async def test_both_backends_reach_the_same_tables_and_columns(fresh_url: Callable[[], str], tmp_path: object) -> None:
-    from pathlib import Path
-    sqlite = await Store.open(Path(str(tmp_path)) / "s.sqlite3")
+async def test_both_backends_reach_the_same_tables_and_columns(fresh_url: Callable[[], str], tmp_path: Path) -> None:
+    sqlite = await Store.open(tmp_path / "s.sqlite3")
     postgres = await Store.open(fresh_url())
     try:
         sqlite_tables = {t: set(c) for t, c in (await sqlite.db.tables()).items()}
@@ -60,7 +59,7 @@ async def test_processes_starting_together_migrate_and_load_the_dataset_once(fre
         dataset = check_dataset(MINI_DATA).dataset
         loaded = await asyncio.gather(*(store.dataset.load(dataset, NOW) for store in stores))
         assert sorted(loaded) == [False, True]
-        assert len(await stores[1].dataset.seasons()) == len(dataset.seasons)
+        assert len((await stores[1].dataset.everything()).seasons) == len(dataset.seasons)
     finally:
         await first.close()
         await second.close()

@@ -57,22 +57,9 @@ class DatasetRows:
     async def everything(self) -> DatasetView:
         """The whole dataset as of one moment: what a snapshot of the services is built from."""
         async with self._database.snapshot() as db:
-            return DatasetView(await reads.competitions(db), await reads.seasons(db, year=None, competition=None),
-                               await reads.games(db), await reads.sources(db, None), await reads.events(db),
+            return DatasetView(await reads.competitions(db), await reads.seasons(db), await reads.games(db),
+                               await reads.sources(db), await reads.events(db),
                                await reads.meta(db, "content_hash") or "")
-
-    async def competitions(self) -> list[Competition]:
-        return await reads.competitions(self._database)
-
-    async def seasons(self, year: int | None = None, competition: str | None = None) -> list[Season]:
-        """Seasons with their classifications, ordered by year then competition order."""
-        return await reads.seasons(self._database, year=year, competition=competition)
-
-    async def games(self) -> list[Game]:
-        return await reads.games(self._database)
-
-    async def sources(self, ids: list[str] | None = None) -> list[Source]:
-        return await reads.sources(self._database, ids)
 
     async def announcements(self) -> dict[str, Announcement]:
         """What the dataset announces now (see bot.announcements), by key."""
@@ -80,6 +67,3 @@ class DatasetRows:
             "SELECT key, revision, first_seen_at, changed_at FROM announcement WHERE retracted_at IS NULL")
         return {row[0]: Announcement(row[0], row[1], datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]))
                 for row in rows}
-
-    async def events(self) -> list[Event]:
-        return await reads.events(self._database)

@@ -1,6 +1,6 @@
 """Numbered schema migrations, one folder per backend (`migrations/sqlite`, `migrations/postgres`), applied in
 order, each in its own transaction with its version bump. The same number means the same schema in both: a new
-migration is written twice (tests/test_store_schema.py checks both reach the same tables and columns).
+migration is written twice (tests/test_store_postgres.py checks both reach the same tables and columns).
 
 PostgreSQL support arrived at version 7, so its folder starts there, with the whole schema of that version.
 """

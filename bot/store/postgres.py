@@ -154,10 +154,7 @@ class PostgresDatabase(Database):
         """Each migration and its version bump in one transaction; the first process to start migrates, the others
         wait for it and find nothing left to do."""
         applied = []
-        async with self.pool.acquire() as connection, connection.transaction():
-            await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
-            current = await self.schema_version()
-        for migration in pending("postgresql", current, target):
+        for migration in pending("postgresql", await self.schema_version(), target):
             async with self.pool.acquire() as connection, connection.transaction():
                 await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
                 if await self.schema_version() >= migration.version:

@@ -50,22 +50,13 @@ async def competitions(db: Reads) -> list[Competition]:
     ]
 
 
-async def seasons(db: Reads, year: int | None, competition: str | None) -> list[Season]:
-    where: list[str] = []
-    params: list[Any] = []
-    if year is not None:
-        where.append("s.year = ?")
-        params.append(year)
-    if competition is not None:
-        where.append("s.competition = ?")
-        params.append(competition)
+async def seasons(db: Reads) -> list[Season]:
+    """Every season with its classifications, ordered by year then competition order."""
     season_rows = await _rows(
         db,
-        "SELECT s.id, s.year, s.competition, s.title, s.series, s.status, s.format, s.world_final_date,"  # noqa: S608 - constants only
+        "SELECT s.id, s.year, s.competition, s.title, s.series, s.status, s.format, s.world_final_date,"
         " s.world_final_venue, s.unconfirmed_positions, s.competition_name"
-        " FROM season s JOIN competition c ON c.slug = s.competition"
-        f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY s.year, c.sort_order",
-        params,
+        " FROM season s JOIN competition c ON c.slug = s.competition ORDER BY s.year, c.sort_order",
     )
     if not season_rows:
         return []
@@ -155,18 +146,11 @@ async def games(db: Reads) -> list[Game]:
     ]
 
 
-async def sources(db: Reads, ids: list[str] | None) -> list[Source]:
-    """The sources named by `ids`, in that order (every source, by id, when `ids` is None)."""
-    columns = "SELECT id, url, publisher, title, published, read, language, copy_url, citation_only FROM source"
-    if ids is None:
-        rows = await _rows(db, f"{columns} ORDER BY id")
-    else:
-        rows = await _rows(db, f"{columns} WHERE {db.dialect.any_of('id')} ORDER BY id",
-                           (db.dialect.many(ids),))
-    found = {row[0]: Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6], row[7],
-                            bool(row[8]))
-             for row in rows}
-    return list(found.values()) if ids is None else [found[i] for i in ids if i in found]
+async def sources(db: Reads) -> list[Source]:
+    """Every source, by id."""
+    return [Source(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]), row[6], row[7], bool(row[8]))
+            for row in await _rows(db, "SELECT id, url, publisher, title, published, read, language, copy_url,"
+                                       " citation_only FROM source ORDER BY id")]
 
 
 async def events(db: Reads) -> list[Event]:
